@@ -1,0 +1,30 @@
+from django.urls import reverse
+
+from engage.permissions import can, force_ids, is_admin, role_label
+
+
+def navigation(request) -> dict:
+    """Service navigation by role, and the CSP nonce for the few scripts that need one."""
+    context = {"csp_nonce": getattr(request, "csp_nonce", "")}
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return context
+    items = [("Dashboard", reverse("dashboard")), ("Forces", reverse("forces:force-list"))]
+    own = force_ids(user)
+    if len(own) == 1:
+        from forces.models import Force
+
+        slug = Force.objects.filter(pk=next(iter(own))).values_list("slug", flat=True).first()
+        if slug:
+            items.append(("Our force", reverse("forces:force-detail", args=[slug])))
+    if is_admin(user):
+        items.append(("Admin", reverse("admin:index")))
+    path = request.path
+    context["nav_items"] = [
+        {"label": label, "url": url,
+         "active": path == url if url == "/" else path.startswith(url)}
+        for label, url in items
+    ]
+    context["role_label"] = role_label(user)
+    context["can_use_apcc_tools"] = can(user, "can_use_apcc_tools")
+    return context

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from forces import views
+
+app_name = "forces"
+
+urlpatterns = [
+    path("", views.force_list, name="force-list"),
+    path("<slug:slug>/", views.force_detail, name="force-detail"),
+]
