@@ -62,12 +62,22 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """Field values as JSON; secrets (``audit_masked``) as a fingerprint that shows a change."""
     masked = getattr(type(instance), "audit_masked", ())
     values = {}
+    loaded = instance.__dict__
     for name in _field_names(type(instance)):
-        value = _plain(getattr(instance, name))
+        if name not in loaded:  # deferred: reading it would query, and it cannot have changed
+            continue
+        value = _plain(loaded[name])
         if name in masked and value:
             value = "hidden:" + hashlib.sha256(str(value).encode()).hexdigest()[:8]
         values[name] = value
     return values
+
+
+def _describe(instance: models.Model) -> str:
+    try:
+        return str(instance)
+    except Exception:  # a half-built instance must not stop the write being recorded
+        return f"{instance._meta.verbose_name} {instance.pk}"
 
 
 def _record(model: type[models.Model], rows: list[tuple[Any, str, str, dict]], via: str) -> None:
@@ -127,7 +137,7 @@ class AuditedQuerySet(models.QuerySet):
                     for f in attnames if old.get(f) != getattr(obj, f)
                 }
                 if changes:
-                    rows.append((obj.pk, "update", str(obj), changes))
+                    rows.append((obj.pk, "update", _describe(obj), changes))
             _record(self.model, rows, via="bulk update")
         return count
 
@@ -136,7 +146,7 @@ class AuditedQuerySet(models.QuerySet):
             created = super().bulk_create(objs, *args, **kwargs)
             _record(
                 self.model,
-                [(o.pk, "create", str(o), {k: [None, v] for k, v in snapshot(o).items()})
+                [(o.pk, "create", _describe(o), {k: [None, v] for k, v in snapshot(o).items()})
                  for o in created],
                 via="bulk create",
             )
@@ -166,10 +176,11 @@ def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
         changes = {k: [None, v] for k, v in now.items()}
     else:
         before = getattr(instance, "_audit_loaded", {})
-        changes = {k: [before.get(k), v] for k, v in now.items() if before.get(k) != v}
+        changes = {k: [before.get(k), v] for k, v in now.items()
+                   if k in before and before[k] != v}
         if not changes:
             return
-    _record(type(instance), [(instance.pk, "create" if created else "update", str(instance),
+    _record(type(instance), [(instance.pk, "create" if created else "update", _describe(instance),
                               changes)], via="save")
     instance._audit_loaded = now
 
@@ -177,7 +188,7 @@ def _on_save(sender, instance, created, raw=False, **kwargs) -> None:
 def _on_delete(sender, instance, **kwargs) -> None:
     if not isinstance(instance, AuditedModel):
         return
-    _record(type(instance), [(instance.pk, "delete", str(instance),
+    _record(type(instance), [(instance.pk, "delete", _describe(instance),
                               {k: [v, None] for k, v in snapshot(instance).items()})], via="delete")
 
 

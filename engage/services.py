@@ -43,6 +43,8 @@ def sign_in_check(*, request, email: str, password: str) -> User | None:
 
 
 def _count_failure(account: User, now: datetime.datetime) -> None:
+    """Count one failure; the count is incremented in the database so parallel tries all count."""
+    until = None
     with transaction.atomic():
         User.objects.filter(pk=account.pk).update(
             failed_login_attempts=F("failed_login_attempts") + 1
@@ -51,7 +53,8 @@ def _count_failure(account: User, now: datetime.datetime) -> None:
         if account.failed_login_attempts >= settings.LOGIN_FAILURE_LIMIT:
             until = now + datetime.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
             User.objects.filter(pk=account.pk).update(locked_until=until, failed_login_attempts=0)
-            raise AccountLocked(until)
+    if until is not None:
+        raise AccountLocked(until)
 
 
 def totp_device_start(*, user: User) -> TOTPDevice:

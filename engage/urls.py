@@ -22,3 +22,4 @@ urlpatterns = [
 
 handler404 = "engage.views.not_found"
 handler403 = "engage.views.forbidden"
+handler500 = "engage.views.server_error"

@@ -148,3 +148,9 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

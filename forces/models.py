@@ -203,6 +203,15 @@ class Grade(models.IntegerChoices):
     INADEQUATE = 5, "Inadequate"
 
 
+GRADE_TAGS = {
+    Grade.OUTSTANDING: "govuk-tag--green",
+    Grade.GOOD: "govuk-tag--turquoise",
+    Grade.ADEQUATE: "govuk-tag--yellow",
+    Grade.REQUIRES_IMPROVEMENT: "govuk-tag--orange",
+    Grade.INADEQUATE: "govuk-tag--red",
+}
+
+
 class PeelAssessment(AuditedModel):
     force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="peel_assessments")
     cycle = models.ForeignKey(PeelCycle, on_delete=models.PROTECT, related_name="assessments")
@@ -233,6 +242,10 @@ class PeelGrade(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.get_grade_display()}"
+
+    @property
+    def tag_class(self) -> str:
+        return GRADE_TAGS[self.grade]
 
 
 class AreaForImprovement(AuditedModel):
