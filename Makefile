@@ -1,0 +1,42 @@
+# Two commands on a fresh machine (only Python >= 3.11 needed):
+#   make run   - set up, load demo data, serve at http://127.0.0.1:8000 (SQLite, tasks in-process)
+#   make test  - set up and run the whole suite
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: run test setup serve lint bench vendor-frontend clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(PY): $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $(PY)
+
+setup: $(PY)
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving at http://127.0.0.1:8000 - sign in with an account above."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup
+	$(PY) -m pytest
+
+# The production-like stack on this machine: gunicorn against PostgreSQL and Redis.
+serve: setup
+	DEBUG=false $(PY) manage.py collectstatic --noinput
+	$(PY) -m gunicorn engage.wsgi --bind 127.0.0.1:8000 --workers 2
+
+vendor-frontend:
+	scripts/vendor_govuk_frontend.sh
+
+clean:
+	rm -rf $(VENV) $(TOOLS) staticfiles db.sqlite3

@@ -1,0 +1,130 @@
+"""Every URL × every persona × GET and POST, against a table of expected outcomes.
+
+A new URL pattern without an entry here fails ``test_every_url_has_an_entry``. Outcomes:
+an HTTP status, or "login" for a redirect to the sign-in page. Force-scoped case pages take
+force A's slug; personas of force B must get 404 there (and never see force A's data).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import signed_in
+
+PERSONAS = ["anonymous", "opcc_a", "pcc_a", "opcc_b", "apcc_lead", "admin"]
+SIGNED_IN = PERSONAS[1:]
+
+
+def everyone(outcome, anonymous="login"):
+    return {"anonymous": anonymous, **{p: outcome for p in SIGNED_IN}}
+
+
+# name: (kwargs builder, {method: {persona: outcome}})
+MATRIX = {
+    "dashboard": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "healthz": (None, {"GET": everyone(200, anonymous=200), "POST": everyone(405, anonymous=405)}),
+    "govuk-asset": (lambda f: {"path": "images/favicon.svg"},
+                    {"GET": everyone(301, anonymous=301), "POST": everyone(405, anonymous=405)}),
+    "accounts:login": (None, {"GET": everyone(302, anonymous=200),
+                              "POST": everyone(302, anonymous=422)}),
+    "accounts:logout": (None, {"GET": everyone(405), "POST": everyone("login")}),
+    "accounts:two-factor": (None, {
+        "GET": everyone(200),
+        # Without a device the form is checked (an empty code: 422); once verified it shows status.
+        "POST": {**everyone(422), "apcc_lead": 200, "admin": 200},
+    }),
+    "forces:force-list": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "forces:force-detail": (lambda f: {"slug": f["a"].slug},
+                            {"GET": everyone(200), "POST": everyone(405)}),
+}
+
+# The admin site: one rule for all its pages, checked on a representative set.
+ADMIN_SAMPLES = [
+    ("admin:index", lambda f: {}),
+    ("admin:forces_force_changelist", lambda f: {}),
+    ("admin:forces_force_change", lambda f: {"object_id": f["a"].pk}),
+    ("admin:forces_force_history", lambda f: {"object_id": f["a"].pk}),
+    ("admin:engage_user_changelist", lambda f: {}),
+    ("admin:engage_membership_add", lambda f: {}),
+    ("admin:engage_auditevent_changelist", lambda f: {}),
+]
+
+
+def _names(patterns, namespace: str = "") -> set[str]:
+    names = set()
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= _names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(namespace + entry.name)
+    return names
+
+
+def _outcome(response) -> int | str:
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+        return "login"
+    return response.status_code
+
+
+@pytest.fixture
+def clients(personas):
+    return {name: signed_in(user) for name, user in personas.items()}
+
+
+@pytest.fixture
+def forces(force_a, force_b):
+    return {"a": force_a, "b": force_b}
+
+
+def test_every_url_has_an_entry():
+    names = _names(get_resolver().url_patterns)
+    missing = sorted(n for n in names if n not in MATRIX and not n.startswith("admin:"))
+    assert not missing, f"add these URLs to the access matrix: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_what_the_matrix_says(name, clients, forces):
+    kwargs_for, expected = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_for(forces) if kwargs_for else None)
+    seen = {}
+    for method, by_persona in expected.items():
+        for persona in PERSONAS:
+            client = clients[persona]
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            seen[(method, persona)] = _outcome(response)
+    wanted = {(m, p): o for m, by in expected.items() for p, o in by.items()}
+    assert seen == wanted
+
+
+@pytest.mark.parametrize("name,kwargs_for", ADMIN_SAMPLES)
+def test_only_admins_reach_the_admin_site(name, kwargs_for, clients, forces):
+    url = reverse(name, kwargs=kwargs_for(forces))
+    assert _outcome(clients["anonymous"].get(url)) == "login"
+    for persona in ["opcc_a", "pcc_a", "opcc_b", "apcc_lead"]:
+        response = clients[persona].get(url)
+        assert response.status_code == 302, (persona, url)
+        assert "/admin/login/" in response["Location"]
+    assert clients["admin"].get(url).status_code == 200
+
+
+def test_force_b_markers_never_reach_force_a_users(clients, forces, opcc_b):
+    marker = opcc_b.full_name
+    for persona in ["opcc_a", "pcc_a"]:
+        for name, (kwargs_for, expected) in MATRIX.items():
+            if expected["GET"][persona] != 200:
+                continue
+            url = reverse(name, kwargs=kwargs_for(forces) if kwargs_for else None)
+            body = clients[persona].get(url).content.decode()
+            assert marker not in body, (persona, url)
+            assert opcc_b.email not in body, (persona, url)
+
+
+def test_removing_a_membership_takes_effect_on_the_next_request(opcc_a, force_a):
+    client = signed_in(opcc_a)
+    assert force_a.name in client.get("/").content.decode()
+    opcc_a.memberships.all().delete()
+    body = client.get("/").content.decode()
+    assert "You have no role yet" in body
+    assert "Lincolnshire Police" not in body
