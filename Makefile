@@ -32,7 +32,7 @@ test: setup
 
 # The production-like stack on this machine: gunicorn against PostgreSQL and Redis.
 serve: setup
-	DEBUG=false $(PY) manage.py collectstatic --noinput
+	$(PY) manage.py collectstatic --noinput
 	$(PY) -m gunicorn engage.wsgi --bind 127.0.0.1:8000 --workers 2
 
 vendor-frontend:
@@ -40,3 +40,8 @@ vendor-frontend:
 
 clean:
 	rm -rf $(VENV) $(TOOLS) staticfiles db.sqlite3
+
+bench: setup
+	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='engage_bench'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE engage_bench"
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/pages.py

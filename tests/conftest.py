@@ -17,6 +17,11 @@ from forces.reference import load_all
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference(db):
     """The public reference data. Migrations load it; a flushed transactional test reloads it."""
