@@ -45,3 +45,4 @@ bench: setup
 	psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='engage_bench'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE engage_bench"
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/pages.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/case_pages.py

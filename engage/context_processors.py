@@ -9,6 +9,8 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return context
+    if not user.is_verified() and request.path.startswith("/accounts/two-factor/"):
+        return context  # until the code is given, the menu would only lead back here
     items = [("Dashboard", reverse("dashboard")), ("Forces", reverse("forces:force-list"))]
     own = force_ids(user)
     if len(own) == 1:
@@ -19,12 +21,12 @@ def navigation(request) -> dict:
             items.append(("Our force", reverse("forces:force-detail", args=[slug])))
     if is_admin(user):
         items.append(("Admin", reverse("admin:index")))
+    # The longest matching item is the current one: /forces/lincolnshire/ is "Our force".
     path = request.path
-    context["nav_items"] = [
-        {"label": label, "url": url,
-         "active": path == url if url == "/" else path.startswith(url)}
-        for label, url in items
-    ]
+    matches = [url for _, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    context["nav_items"] = [{"label": label, "url": url, "active": url == current}
+                            for label, url in items]
     context["role_label"] = role_label(user)
     context["can_use_apcc_tools"] = can(user, "can_use_apcc_tools")
     return context

@@ -47,11 +47,21 @@ def _apcc_board(today: datetime.date) -> Board:
 
 
 def _force_board(user, today: datetime.date) -> Board:
+    from oversight import selectors as case_selectors
+
     ids = force_ids(user)
     forces = [f for f in selectors.force_list(on=today) if f.pk in ids]
     pcc_of = force_ids(user, Role.PCC)
+    rows = _engage_rows(forces, today)
+    for row in rows:
+        case = case_selectors.current_case(row["force"])
+        row["case"] = case
+        if case:
+            row["rag"] = case_selectors.rag_counts(case, today)
+            row["open_concerns"] = case.concerns.filter(status="open").count()
+            row["due_soon"] = list(case_selectors.actions_due_soon(case, today))
     return Board("engage/dashboard_force.html", {
-        "rows": _engage_rows(forces, today),
+        "rows": rows,
         "is_pcc": bool(pcc_of),
         "role": "PCC" if pcc_of else "OPCC staff",
     })

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from engage.audit import acting_as
 from engage.models import Role, User
 from engage.services import membership_grant
+from oversight.demo import seed_case
 from forces.models import (
     Force,
     Grade,
@@ -116,4 +117,5 @@ def seed() -> list[tuple[str, str]]:
             _people(force, names)
             _engage(force)
             _peel(force)
+            seed_case(force, opcc, PEOPLE[slug], datetime.date.today())
     return accounts

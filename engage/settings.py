@@ -95,6 +95,8 @@ DATABASES = {
         "DATABASE_URL", env_str("DATABASE_URL", ""), BASE_DIR / "db.sqlite3"
     )
 }
+if env_str("TEST_DATABASE_NAME", ""):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "engage.User"

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
     path("assets/<path:path>", views.govuk_asset, name="govuk-asset"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 handler404 = "engage.views.not_found"

@@ -142,6 +142,11 @@ def govuk_asset(request: HttpRequest, path: str) -> HttpResponse:
     return redirect(static(f"govuk/assets/{path}"), permanent=True)
 
 
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("images/favicon.svg"), permanent=True)
+
+
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 

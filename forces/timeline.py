@@ -19,6 +19,8 @@ class TimelineEntry:
     letter_url: str = ""
     is_illustrative: bool = False
     is_current: bool = False
+    sort_date: datetime.date = datetime.date.min
+    url: str = ""
 
 
 def monitoring_timeline(periods: list[MonitoringPeriod], *, today: datetime.date) -> list[TimelineEntry]:
@@ -37,6 +39,7 @@ def monitoring_timeline(periods: list[MonitoringPeriod], *, today: datetime.date
             letter_url=period.letter_url,
             is_illustrative=period.is_illustrative,
             is_current=current,
+            sort_date=period.start or period.end or datetime.date.min,
         ))
         if period.end and period.end <= today:
             following = engage[index + 1] if index + 1 < len(engage) else None
@@ -47,14 +50,20 @@ def monitoring_timeline(periods: list[MonitoringPeriod], *, today: datetime.date
                 end_label=following.start_label if following else "now",
                 description="Returned to Scan, the default phase of monitoring.",
                 is_current=following is None,
+                sort_date=period.end,
             ))
     entries.reverse()
     return entries
 
 
+def merge(entries: list[TimelineEntry], events: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Case events (concerns raised and discharged, plan milestones) among the periods, newest
+    first; on the same date a period comes before the events within it."""
+    return sorted(entries + events, key=lambda e: (e.sort_date, e.status in {"engage", "scan"}),
+                  reverse=True)
+
+
 def _describe(period: MonitoringPeriod, current: bool) -> str:
     if period.start is None and period.end:
         return "In Engage; left it " + period.end_label + "."
-    if current and period.end is None:
-        return "Moved into Engage by HMCI. No exit recorded."
     return "Moved into Engage by HMCI."

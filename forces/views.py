@@ -8,7 +8,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from forces import selectors
-from forces.timeline import monitoring_timeline
+from engage.permissions import can
+from forces.timeline import merge, monitoring_timeline
 
 
 @require_GET
@@ -34,8 +35,16 @@ def force_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     overview = selectors.force_overview(slug=slug)
+    timeline = monitoring_timeline(overview.periods, today=datetime.date.today())
+    can_view_case = can(request.user, "can_view_case", overview.force)
+    if can_view_case:
+        # Case events are not public: only those who may see the case see them here.
+        from oversight.selectors import timeline_events
+
+        timeline = merge(timeline, timeline_events(overview.force))
     return render(request, "forces/force_detail.html", {
         "o": overview,
         "force": overview.force,
-        "timeline": monitoring_timeline(overview.periods, today=datetime.date.today()),
+        "timeline": timeline,
+        "has_case": can_view_case and overview.force.cases.exists(),
     })

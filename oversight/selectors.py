@@ -135,6 +135,16 @@ def plan_actions(case: EngageCase, filters: PlanFilters,
     return rows
 
 
+def plan_row(case: EngageCase, action_id: int, today: datetime.date | None = None) -> Action:
+    """One row of the plan, as the plan page shows it (after a change in place)."""
+    today = today or datetime.date.today()
+    action = (case.actions.prefetch_related("concerns", "recommendations")
+              .annotate(update_count=Count("updates")).get(pk=action_id))
+    action.rag = action_rag(action.status, action.due, today)
+    action.overdue = is_overdue(action.status, action.due, today)
+    return action
+
+
 def plan_owners(case: EngageCase) -> list[str]:
     return list(case.actions.order_by("owner").values_list("owner", flat=True).distinct())
 
@@ -188,3 +198,40 @@ def action_page(action: Action, today: datetime.date | None = None) -> dict:
                         .select_related("author").prefetch_related("evidence")),
         "comments": list(action.comments.select_related("author")),
     }
+
+
+def timeline_events(force: Force, today: datetime.date | None = None) -> list:
+    """Concerns raised and discharged, and plan milestones, for the force overview's timeline."""
+    from django.urls import reverse
+
+    from forces.timeline import TimelineEntry
+
+    today = today or datetime.date.today()
+    events = []
+    concerns = CauseOfConcern.objects.filter(case__force=force).only(
+        "id", "reference", "title", "raised", "discharged", "status")
+    for c in concerns:
+        url = reverse("oversight:concern-detail", args=[force.slug, c.pk])
+        events.append(TimelineEntry("concern", "Cause of concern raised", f"{c.raised:%-d %B %Y}",
+                                    "", f"{c.reference} {c.title}".strip(), sort_date=c.raised,
+                                    url=url))
+        if c.status == CauseOfConcern.Status.DISCHARGED and c.discharged:
+            events.append(TimelineEntry("discharged", "Cause of concern discharged",
+                                        f"{c.discharged:%-d %B %Y}", "", f"{c.reference} {c.title}",
+                                        sort_date=c.discharged, url=url))
+    milestones = Action.objects.filter(case__force=force, is_milestone=True).only(
+        "id", "reference", "title", "due", "completed", "status")
+    for a in milestones:
+        when = a.completed or a.due
+        label = "Plan milestone met" if a.completed else (
+            "Plan milestone missed" if a.due < today else "Plan milestone due")
+        events.append(TimelineEntry("milestone", label, f"{when:%-d %B %Y}", "", str(a),
+                                    sort_date=when,
+                                    url=reverse("oversight:action-detail", args=[force.slug, a.pk])))
+    return events
+
+
+def actions_due_soon(case: EngageCase, today: datetime.date, days: int = 14) -> QuerySet[Action]:
+    """Open actions due in the next ``days`` or already overdue, soonest first."""
+    return (case.actions.exclude(status=Action.Status.COMPLETE)
+            .filter(due__lte=today + datetime.timedelta(days=days)).order_by("due")[:8])

@@ -32,6 +32,8 @@ def _choose_database() -> str:
         return "from DATABASE_URL"
     if _listening("127.0.0.1", 5432):
         os.environ["DATABASE_URL"] = POSTGRES_URL
+        # One test database per run, so that two runs on one machine don't collide.
+        os.environ.setdefault("TEST_DATABASE_NAME", f"test_engage_{os.getpid()}")
         return "PostgreSQL at 127.0.0.1:5432"
     return ""
 

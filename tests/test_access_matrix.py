@@ -20,12 +20,32 @@ def everyone(outcome, anonymous="login"):
     return {"anonymous": anonymous, **{p: outcome for p in SIGNED_IN}}
 
 
+# Force A's case: its OPCC edits, its PCC reads and comments, the APCC lead and admins read,
+# force B's OPCC gets 404.
+READ = {"anonymous": "login", "opcc_a": 200, "pcc_a": 200, "opcc_b": 404, "apcc_lead": 200,
+        "admin": 200}
+EDIT_GET = {**READ, "pcc_a": 403, "apcc_lead": 403, "admin": 403}
+EDIT_POST = {**EDIT_GET, "opcc_a": 422}  # an empty form: the errors come back
+COMMENT_POST = {**EDIT_POST, "pcc_a": 422}
+ONLY_POST = everyone(405)
+
+
+def case_page(read: dict, post: dict | int = 405):
+    return {"GET": read, "POST": post if isinstance(post, dict) else everyone(post)}
+
+
+slug = lambda f: {"slug": f["a"].slug}  # noqa: E731
+concern = lambda f: {"slug": f["a"].slug, "concern_id": f["concern"].pk}  # noqa: E731
+action = lambda f: {"slug": f["a"].slug, "action_id": f["action"].pk}  # noqa: E731
+
+
 # name: (kwargs builder, {method: {persona: outcome}})
 MATRIX = {
     "dashboard": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "healthz": (None, {"GET": everyone(200, anonymous=200), "POST": everyone(405, anonymous=405)}),
     "govuk-asset": (lambda f: {"path": "images/favicon.svg"},
                     {"GET": everyone(301, anonymous=301), "POST": everyone(405, anonymous=405)}),
+    "favicon": (None, {"GET": everyone(301, anonymous=301), "POST": everyone(405, anonymous=405)}),
     "accounts:login": (None, {"GET": everyone(302, anonymous=200),
                               "POST": everyone(302, anonymous=422)}),
     "accounts:logout": (None, {"GET": everyone(405), "POST": everyone("login")}),
@@ -37,6 +57,23 @@ MATRIX = {
     "forces:force-list": (None, {"GET": everyone(200), "POST": everyone(405)}),
     "forces:force-detail": (lambda f: {"slug": f["a"].slug},
                             {"GET": everyone(200), "POST": everyone(405)}),
+    "oversight:case-detail": (slug, case_page(READ)),
+    "oversight:case-edit": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:concern-create": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:concern-detail": (concern, case_page(READ)),
+    "oversight:concern-edit": (concern, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:recommendation-create": (concern, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:recommendation-edit": (lambda f: {"slug": f["a"].slug, "rec_id": f["rec"].pk},
+                                      case_page(EDIT_GET, EDIT_POST)),
+    "oversight:position-create": (concern, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:concern-comment": (concern, {"GET": ONLY_POST, "POST": COMMENT_POST}),
+    "oversight:plan": (slug, case_page(READ)),
+    "oversight:action-create": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:action-detail": (action, case_page(READ)),
+    "oversight:action-edit": (action, case_page(EDIT_GET, EDIT_POST)),
+    # Without JavaScript a refused status change redirects back to the plan with a message.
+    "oversight:action-status": (action, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
+    "oversight:action-comment": (action, {"GET": ONLY_POST, "POST": COMMENT_POST}),
 }
 
 # The admin site: one rule for all its pages, checked on a representative set.
@@ -75,7 +112,24 @@ def clients(personas):
 
 @pytest.fixture
 def forces(force_a, force_b):
-    return {"a": force_a, "b": force_b}
+    """Force A with a case holding one of each thing, and force B with a case of its own."""
+    import datetime
+
+    from oversight.models import Action, CauseOfConcern, EngageCase, Recommendation
+
+    case = EngageCase.objects.create(force=force_a,
+                                     period=force_a.monitoring_periods.get(end__isnull=True))
+    concern = CauseOfConcern.objects.create(case=case, reference="CoC 1", title="Calls",
+                                            wording="w", raised=datetime.date(2025, 1, 1))
+    rec = Recommendation.objects.create(concern=concern, reference="1.1", text="r")
+    action = Action.objects.create(case=case, title="Act", owner="o",
+                                   due=datetime.date(2026, 1, 1))
+    case_b = EngageCase.objects.create(force=force_b,
+                                       period=force_b.monitoring_periods.get(end__isnull=True))
+    CauseOfConcern.objects.create(case=case_b, title=FORCE_B_MARKER, wording=FORCE_B_MARKER,
+                                  raised=datetime.date(2025, 1, 1))
+    return {"a": force_a, "b": force_b, "case": case, "concern": concern, "rec": rec,
+            "action": action}
 
 
 def test_every_url_has_an_entry():
@@ -109,6 +163,17 @@ def test_only_admins_reach_the_admin_site(name, kwargs_for, clients, forces):
     assert clients["admin"].get(url).status_code == 200
 
 
+FORCE_B_MARKER = "Force-B-only marker 7f3a"
+
+
+def test_force_a_objects_under_force_b_slug_are_404_for_force_b(clients, forces):
+    client = clients["opcc_b"]
+    for path in [f"/forces/west-midlands/concerns/{forces['concern'].pk}/",
+                 f"/forces/west-midlands/plan/actions/{forces['action'].pk}/",
+                 f"/forces/west-midlands/recommendations/{forces['rec'].pk}/edit/"]:
+        assert client.get(path).status_code == 404, path
+
+
 def test_force_b_markers_never_reach_force_a_users(clients, forces, opcc_b):
     marker = opcc_b.full_name
     for persona in ["opcc_a", "pcc_a"]:
@@ -118,6 +183,7 @@ def test_force_b_markers_never_reach_force_a_users(clients, forces, opcc_b):
             url = reverse(name, kwargs=kwargs_for(forces) if kwargs_for else None)
             body = clients[persona].get(url).content.decode()
             assert marker not in body, (persona, url)
+            assert FORCE_B_MARKER not in body, (persona, url)
             assert opcc_b.email not in body, (persona, url)
 
 

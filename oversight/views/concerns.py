@@ -123,6 +123,7 @@ def position_create(request: HttpRequest, slug: str, concern_id: int) -> HttpRes
 @require_POST
 def concern_comment(request: HttpRequest, slug: str, concern_id: int) -> HttpResponse:
     concern = selectors.concern_for(request.user, slug, concern_id)
+    services.require(request.user, "can_comment_on_case", concern.case.force)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(actor=request.user, case=concern.case, concern=concern,

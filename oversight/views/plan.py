@@ -5,13 +5,13 @@ import datetime
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engage.permissions import can
 from oversight import selectors, services
 from oversight.forms import ActionForm, CommentForm, PlanFilterForm, StatusForm
 from oversight.models import Action
-from oversight.rag import action_rag, is_overdue
 from oversight.views.base import case_or_404, editable_case, render_htmx, run_service
 
 
@@ -109,11 +109,8 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
             messages.error(request, error)
         else:
             messages.success(request, f"{action} is now {action.get_status_display().lower()}.")
-        return redirect(request.POST.get("next") or f"/forces/{slug}/plan/")
-    today = datetime.date.today()
-    action.rag = action_rag(action.status, action.due, today)
-    action.overdue = is_overdue(action.status, action.due, today)
-    action.update_count = action.updates.count()
+        return redirect(_safe_next(request, f"/forces/{slug}/plan/"))
+    action = selectors.plan_row(action.case, action.pk)
     return render(request, "oversight/plan.html#action-row", {
         "action": action, "force": action.case.force, "can_edit": True,
         "status_choices": Action.Status.choices, "row_error": error, "conflict": conflict,
@@ -121,9 +118,18 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
     }, status=200 if error is None else code)
 
 
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  request.is_secure()):
+        return target
+    return default
+
+
 @require_POST
 def action_comment(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
     action = _action(request, slug, action_id)
+    services.require(request.user, "can_comment_on_case", action.case.force)
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(actor=request.user, case=action.case, action=action,

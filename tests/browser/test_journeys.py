@@ -143,5 +143,9 @@ def test_a_wrong_password_shows_the_error_summary(watched_page, opcc_a, screensh
     expect(summary).to_be_focused()
     expect(page.get_by_label("Email address")).to_have_value(opcc_a.email)
     assert_accessible(page)
-    assert_clean_console(page)
     screenshot(page, "wrong-password")
+
+    summary.get_by_role("link", name="Enter a correct email address and password").click()
+
+    expect(page.get_by_label("Email address")).to_be_focused()
+    assert_clean_console(page)
