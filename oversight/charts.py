@@ -64,7 +64,7 @@ def y_ticks(values: list[float]) -> list[Decimal]:
     return [step * n for n in range(first, last + 1)]
 
 
-def _month_key(period) -> float:
+def _month_key(period) -> int:
     return period.year * 12 + period.month - 1
 
 
@@ -109,15 +109,20 @@ def describe(measure: Measure, points: list[MeasurePoint]) -> str:
     return sentence + "."
 
 
-def _level(y: Scale, x0: float, x1: float, value: Decimal, colour: str, dash: str, label: str,
-           unit: str, label_y: float) -> list[str]:
-    at = y(float(value))
+def _axis_label(value: Decimal, unit: str) -> str:
+    """A figure on the chart: a per cent sign fits, longer units are named once on the axis."""
+    return with_unit(value, unit) if unit == "%" else format_number(value)
+
+
+def _level(y: Scale, value: Decimal, colour: str, dash: str, label: str, unit: str,
+           label_y: float) -> list[str]:
+    at, end = y(float(value)), WIDTH - RIGHT
     return [
-        f'<line x1="{x0}" y1="{at}" x2="{x1}" y2="{at}" stroke="{colour}" stroke-width="2" '
+        f'<line x1="{LEFT}" y1="{at}" x2="{end}" y2="{at}" stroke="{colour}" stroke-width="2" '
         f'stroke-dasharray="{dash}"/>',
-        f'<text x="{x1 + 6}" y="{label_y - 7}" fill="{colour}" font-size="12" {FONT} '
-        f'dominant-baseline="middle">{_text(label)}<tspan x="{x1 + 6}" dy="14">'
-        f'{_text(with_unit(value, unit))}</tspan></text>',
+        f'<text x="{end + 6}" y="{label_y - 7}" fill="{colour}" font-size="12" {FONT} '
+        f'dy="0.35em">{_text(label)}<tspan x="{end + 6}" dy="14">'
+        f'{_text(_axis_label(value, unit))}</tspan></text>',
     ]
 
 
@@ -138,9 +143,9 @@ def _axes(x: Scale, y: Scale, yticks: list[Decimal], xticks: list[int], unit: st
         at = y(float(tick))
         parts.append(f'<line x1="{LEFT}" y1="{at}" x2="{WIDTH - RIGHT}" y2="{at}" '
                      f'stroke="{GRID}" stroke-opacity="0.25" stroke-width="1"/>')
-        label = with_unit(tick, unit) if unit == "%" else format_number(tick)
+        label = _axis_label(tick, unit)
         parts.append(f'<text x="{LEFT - 8}" y="{at}" fill="{TEXT}" font-size="12" {FONT} '
-                     f'text-anchor="end" dominant-baseline="middle">{_text(label)}</text>')
+                     f'text-anchor="end" dy="0.35em">{_text(label)}</text>')
     base = TOP + (HEIGHT - TOP - BOTTOM)
     parts.append(f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" '
                  f'stroke="{GRID}" stroke-width="1"/>')
@@ -152,7 +157,7 @@ def _axes(x: Scale, y: Scale, yticks: list[Decimal], xticks: list[int], unit: st
     parts.append(f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{HEIGHT - 8}" fill="{TEXT}" '
                  f'font-size="12" {FONT} text-anchor="middle">{"Month" if monthly else "Date"}'
                  '</text>')
-    title = unit or "Value"
+    title = "Per cent" if unit == "%" else unit or "Value"
     parts.append(f'<text transform="translate(16 {TOP + (HEIGHT - TOP - BOTTOM) / 2}) rotate(-90)" '
                  f'fill="{TEXT}" font-size="12" {FONT} text-anchor="middle">{_text(title)}</text>')
     return parts
@@ -182,11 +187,10 @@ def _plot(measure: Measure, points: list[MeasurePoint]) -> list[str]:
     parts = _axes(x, y, yticks, x_ticks(lo, hi), measure.unit, monthly)
     target_y, threshold_y = _level_labels(y, measure)
     if measure.threshold is not None:
-        parts += _level(y, LEFT, WIDTH - RIGHT, measure.threshold, THRESHOLD, "2 4", "Threshold",
-                        measure.unit, threshold_y)
+        parts += _level(y, measure.threshold, THRESHOLD, "2 4", "Threshold", measure.unit,
+                        threshold_y)
     if measure.target is not None:
-        parts += _level(y, LEFT, WIDTH - RIGHT, measure.target, TARGET, "8 5", "Target",
-                        measure.unit, target_y)
+        parts += _level(y, measure.target, TARGET, "8 5", "Target", measure.unit, target_y)
     return parts + _series(x, y, points, key, measure.unit, monthly)
 
 

@@ -107,8 +107,23 @@ def measure_status(measure: Measure, points: list[MeasurePoint]) -> MeasureStatu
 MEASURE_FIELDS = ["name", "unit", "direction", "target", "threshold", "source"]
 
 
+def _check_levels(direction: str, target: Decimal | None, threshold: Decimal | None) -> None:
+    """A threshold is the lesser bar: below the target where higher is better, above it where
+    lower is better."""
+    if target is None or threshold is None:
+        return
+    if direction == Measure.Direction.LOWER and threshold < target:
+        raise ValidationError({"threshold": "Where lower is better, the threshold cannot be "
+                                            "below the target"})
+    if direction != Measure.Direction.LOWER and threshold > target:
+        raise ValidationError({"threshold": "Where higher is better, the threshold cannot be "
+                                            "above the target"})
+
+
 def measure_create(*, actor, concern: CauseOfConcern, data: dict[str, Any]) -> Measure:
     require(actor, "can_edit_case", concern.case.force)
+    _check_levels(data.get("direction", Measure.Direction.HIGHER), data.get("target"),
+                  data.get("threshold"))
     measure = Measure(concern=concern, **{k: v for k, v in data.items() if k in MEASURE_FIELDS})
     measure.full_clean()
     measure.save()
@@ -117,6 +132,7 @@ def measure_create(*, actor, concern: CauseOfConcern, data: dict[str, Any]) -> M
 
 def measure_update(*, actor, measure: Measure, version: int, data: dict[str, Any]) -> Measure:
     require(actor, "can_edit_case", measure.concern.case.force)
+    _check_levels(*(data.get(k, getattr(measure, k)) for k in ("direction", "target", "threshold")))
     return save_versioned(measure, version=version,
                           fields={k: v for k, v in data.items() if k in MEASURE_FIELDS})
 

@@ -132,8 +132,8 @@ KINDS: dict[str, Kind] = {
 
 def clean_name(name: str | None) -> str:
     """The name the user gave, safe to show and to offer back: its last path part, without
-    control or format characters (a right-to-left override can disguise "cod.exe" as
-    "exe.doc"), reserved characters or leading dots, and no longer than MAX_NAME_LENGTH."""
+    control or format characters (a right-to-left override shows "invoice\u202efdp.exe" as
+    "invoiceexe.pdf"), reserved characters or leading dots, no longer than MAX_NAME_LENGTH."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
     name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")

@@ -74,6 +74,13 @@ MATRIX = {
     # Without JavaScript a refused status change redirects back to the plan with a message.
     "oversight:action-status": (action, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
     "oversight:action-comment": (action, {"GET": ONLY_POST, "POST": COMMENT_POST}),
+    "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
+    # With nothing pending, confirming goes back to the upload page.
+    "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
+    "oversight:plan-import-template": (slug, case_page(EDIT_GET)),
+    "oversight:plan-export-csv": (slug, case_page(READ)),
+    "oversight:plan-export-xlsx": (slug, case_page(READ)),
+    "oversight:concern-history-csv": (concern, case_page(READ)),
 }
 
 # The admin site: one rule for all its pages, checked on a representative set.

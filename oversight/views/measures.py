@@ -134,7 +134,8 @@ def _measure_form_page(request: HttpRequest, slug: str, concern, measure=None) -
                 actor=request.user, measure=measure, version=form.cleaned_data["version"],
                 data=data)
         else:
-            call = lambda: measures.measure_create(actor=request.user, concern=concern, data=data)  # noqa: E731
+            call = lambda: measures.measure_create(  # noqa: E731
+                actor=request.user, concern=concern, data=data)
         result, status = run_service(form, call)
         if result:
             messages.success(request, f"{result} is saved.")

@@ -39,7 +39,7 @@ class PlanUploadForm(forms.Form):
 def _upload_page(request: HttpRequest, case: EngageCase, form: PlanUploadForm,
                  status: int = 200) -> HttpResponse:
     return render(request, "oversight/plan_import.html", {
-        "case": case, "force": case.force, "form": form, "columns": plan_transfer.COLUMNS,
+        "case": case, "force": case.force, "form": form,
         "max_rows": f"{plan_transfer.MAX_ROWS:,}", "concerns": selectors.concerns(case)
         .prefetch_related("recommendations"),
     }, status=status)

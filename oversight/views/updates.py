@@ -34,8 +34,11 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None) -> list:
         # Each file is checked by updates.check_file, whose messages name the file at fault.
-        files = data if isinstance(data, (list, tuple)) else [data]
-        return [upload for upload in files if upload]
+        files = [upload for upload in (data if isinstance(data, (list, tuple)) else [data])
+                 if upload]
+        if self.required and not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return files
 
 
 class UpdateForm(forms.Form):

@@ -315,6 +315,7 @@ def test_the_history_lists_changes_positions_and_progress_in_date_order(
     with acting_as(opcc_a):
         coc1.title = "Answering 999 and 101 calls"
         coc1.save()
+        Recommendation.objects.create(concern=coc1, reference="1.2", text="Dropped").delete()
     response = signed_in(pcc_a).get(url("concern-history-csv", force_a, concern_id=coc1.pk))
     assert response["Content-Disposition"].startswith(
         'attachment; filename="lincolnshire-coc-1-history-')
@@ -330,6 +331,8 @@ def test_the_history_lists_changes_positions_and_progress_in_date_order(
     assert any("Title: Answering 999 calls → Answering 999 and 101 calls" in r["detail"]
                for r in edits)
     assert any(r["what"] == "Recommendation 1.1" for r in rows)
+    assert [r["detail"] for r in rows if r["what"] == "Recommendation 1.2"] == ["Created",
+                                                                               "Deleted"]
 
 
 # Access -------------------------------------------------------------------------------------

@@ -134,6 +134,7 @@ def test_a_missing_rating_is_shown_beside_the_field_and_the_text_is_kept(opcc_a,
     assert 'href="#id_rag_0">Choose a RAG rating</a>' in body
     assert 'id="id_rag_error"' in body
     assert "Recruitment of call handlers started</textarea>" in body
+    assert "Choose your files again" not in body  # none were chosen
     assert not ProgressUpdate.objects.exists()
 
 
