@@ -146,6 +146,8 @@ STORAGES = {
 }
 # Uploaded evidence lives outside the web root and is only ever served through a view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Celery: with no REDIS_URL, tasks run in-process (the embedded default).

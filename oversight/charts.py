@@ -19,7 +19,7 @@ from oversight.models import Measure, MeasurePoint
 
 WIDTH, HEIGHT = 640, 320
 LEFT, RIGHT, TOP, BOTTOM = 72, 88, 24, 56
-LABEL_GAP = 30
+LABEL_GAP = 34
 LINE, TARGET, THRESHOLD, GRID, TEXT = "#1d70b8", "#d4351c", "#4c2c92", "#505a5f", "#0b0c0c"
 FONT = 'font-family="Arial, sans-serif"'
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120)
@@ -120,8 +120,8 @@ def _level(y: Scale, value: Decimal, colour: str, dash: str, label: str, unit: s
     return [
         f'<line x1="{LEFT}" y1="{at}" x2="{end}" y2="{at}" stroke="{colour}" stroke-width="2" '
         f'stroke-dasharray="{dash}"/>',
-        f'<text x="{end + 6}" y="{label_y - 7}" fill="{colour}" font-size="12" {FONT} '
-        f'dy="0.35em">{_text(label)}<tspan x="{end + 6}" dy="14">'
+        f'<text x="{end + 6}" y="{label_y - 8}" fill="{colour}" font-size="14" {FONT} '
+        f'dy="0.35em">{_text(label)}<tspan x="{end + 6}" dy="16">'
         f'{_text(_axis_label(value, unit))}</tspan></text>',
     ]
 
@@ -144,7 +144,7 @@ def _axes(x: Scale, y: Scale, yticks: list[Decimal], xticks: list[int], unit: st
         parts.append(f'<line x1="{LEFT}" y1="{at}" x2="{WIDTH - RIGHT}" y2="{at}" '
                      f'stroke="{GRID}" stroke-opacity="0.25" stroke-width="1"/>')
         label = _axis_label(tick, unit)
-        parts.append(f'<text x="{LEFT - 8}" y="{at}" fill="{TEXT}" font-size="12" {FONT} '
+        parts.append(f'<text x="{LEFT - 8}" y="{at}" fill="{TEXT}" font-size="14" {FONT} '
                      f'text-anchor="end" dy="0.35em">{_text(label)}</text>')
     base = TOP + (HEIGHT - TOP - BOTTOM)
     parts.append(f'<line x1="{LEFT}" y1="{base}" x2="{WIDTH - RIGHT}" y2="{base}" '
@@ -152,14 +152,14 @@ def _axes(x: Scale, y: Scale, yticks: list[Decimal], xticks: list[int], unit: st
     for key in xticks:
         at = x(key)
         parts.append(f'<line x1="{at}" y1="{base}" x2="{at}" y2="{base + 5}" stroke="{GRID}"/>')
-        parts.append(f'<text x="{at}" y="{base + 20}" fill="{TEXT}" font-size="12" {FONT} '
+        parts.append(f'<text x="{at}" y="{base + 20}" fill="{TEXT}" font-size="14" {FONT} '
                      f'text-anchor="middle">{_month_name(key)}</text>')
     parts.append(f'<text x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{HEIGHT - 8}" fill="{TEXT}" '
-                 f'font-size="12" {FONT} text-anchor="middle">{"Month" if monthly else "Date"}'
+                 f'font-size="14" {FONT} text-anchor="middle">{"Month" if monthly else "Date"}'
                  '</text>')
     title = "Per cent" if unit == "%" else unit or "Value"
     parts.append(f'<text transform="translate(16 {TOP + (HEIGHT - TOP - BOTTOM) / 2}) rotate(-90)" '
-                 f'fill="{TEXT}" font-size="12" {FONT} text-anchor="middle">{_text(title)}</text>')
+                 f'fill="{TEXT}" font-size="14" {FONT} text-anchor="middle">{_text(title)}</text>')
     return parts
 
 

@@ -16,7 +16,12 @@ from oversight.models import (
 
 
 class DateInput(forms.DateInput):
+    """A native date picker, which reads and writes ISO dates whatever the locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 class VersionedForm(forms.ModelForm):

@@ -41,4 +41,4 @@ def test_the_apcc_dashboard_costs_the_same_with_more_forces_in_engage(apcc_lead)
 def test_the_force_overview_is_a_handful_of_queries(opcc_a):
     client = signed_in(opcc_a)
     client.get("/forces/lincolnshire/")
-    assert _count(client, "/forces/lincolnshire/") <= 14
+    assert _count(client, "/forces/lincolnshire/") <= 18
