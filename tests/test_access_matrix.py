@@ -37,6 +37,7 @@ def case_page(read: dict, post: dict | int = 405):
 slug = lambda f: {"slug": f["a"].slug}  # noqa: E731
 concern = lambda f: {"slug": f["a"].slug, "concern_id": f["concern"].pk}  # noqa: E731
 action = lambda f: {"slug": f["a"].slug, "action_id": f["action"].pk}  # noqa: E731
+measure = lambda f: {"slug": f["a"].slug, "measure_id": f["measure"].pk}  # noqa: E731
 
 
 # name: (kwargs builder, {method: {persona: outcome}})
@@ -77,6 +78,14 @@ MATRIX = {
     "oversight:update-create": (action, case_page(EDIT_GET, EDIT_POST)),
     "oversight:evidence-download": (lambda f: {"slug": f["a"].slug, "evidence_id": f["evidence"].pk},
                                     case_page(READ)),
+    "oversight:measure-create": (concern, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:measure-edit": (measure, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:measure-points": (measure, case_page(READ, {**EDIT_POST})),
+    "oversight:measure-chart": (measure, case_page(READ)),
+    "oversight:exit-readiness": (slug, case_page(READ)),
+    "oversight:exit-test-edit": (lambda f: {"slug": f["a"].slug, "test": "a"},
+                                 case_page(EDIT_GET, EDIT_POST)),
+    "oversight:exit-themes-edit": (slug, case_page(EDIT_GET, EDIT_POST)),
     "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
     # With nothing pending, confirming goes back to the upload page.
     "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
@@ -137,12 +146,15 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     action = Action.objects.create(case=case, title="Act", owner="o",
                                    due=datetime.date(2026, 1, 1))
     evidence = _evidence(case, action)
+    from oversight.models import Measure
+
+    measure_a = Measure.objects.create(concern=concern, name="999 calls", unit="%", target=90)
     case_b = EngageCase.objects.create(force=force_b,
                                        period=force_b.monitoring_periods.get(end__isnull=True))
     CauseOfConcern.objects.create(case=case_b, title=FORCE_B_MARKER, wording=FORCE_B_MARKER,
                                   raised=datetime.date(2025, 1, 1))
     return {"a": force_a, "b": force_b, "case": case, "concern": concern, "rec": rec,
-            "action": action, "evidence": evidence}
+            "action": action, "evidence": evidence, "measure": measure_a}
 
 
 def _evidence(case, action):

@@ -126,8 +126,8 @@ def _concern_url(slug: str, measure: Measure) -> str:
 
 def _measure_form_page(request: HttpRequest, slug: str, concern, measure=None) -> HttpResponse:
     form = MeasureForm(request.POST or None, instance=measure)
-    status = 200
-    if request.method == "POST" and (status := 422) and form.is_valid():
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if measure:
             call = lambda: measures.measure_update(  # noqa: E731
@@ -161,10 +161,10 @@ def measure_edit(request: HttpRequest, slug: str, measure_id: int) -> HttpRespon
     return _measure_form_page(request, slug, measure.concern, measure)
 
 
-def _post_points(request: HttpRequest, measure: Measure, form: forms.Form) -> int:
-    """Add one figure or import pasted ones; the status to show the page with if refused."""
+def _post_points(request: HttpRequest, measure: Measure, form: forms.Form) -> tuple[bool, int]:
+    """Add one figure or import pasted ones: whether it saved, else the status to show."""
     if not form.is_valid():
-        return 422
+        return False, 422
     if isinstance(form, ImportForm):
         result, status = run_service(form, lambda: measures.points_import(
             actor=request.user, measure=measure, text=form.cleaned_data["text"]))
@@ -178,7 +178,7 @@ def _post_points(request: HttpRequest, measure: Measure, form: forms.Form) -> in
             messages.success(request, f"The figure for "
                                       f"{measures.period_label(result.period, monthly=False)} "
                                       "is added.")
-    return 0 if result else status
+    return bool(result), status
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,8 +192,9 @@ def measure_points(request: HttpRequest, slug: str, measure_id: int) -> HttpResp
             import_form = ImportForm(request.POST)
         else:
             point_form = PointForm(request.POST)
-        status = _post_points(request, measure, import_form if import_form.is_bound else point_form)
-        if not status:
+        saved, status = _post_points(request, measure,
+                                     import_form if import_form.is_bound else point_form)
+        if saved:
             return redirect("oversight:measure-points", slug=slug, measure_id=measure.pk)
     points = measures.measure_points(measure)
     return render(request, "oversight/measure_points.html", {
@@ -242,8 +243,8 @@ def exit_test_edit(request: HttpRequest, slug: str, test: str) -> HttpResponse:
     exit_test = readiness.test(test)
     initial = {} if exit_test.assessed_on else {"assessed_on": datetime.date.today()}
     form = ExitTestForm(request.POST or None, instance=exit_test, initial=initial)
-    status = 200
-    if request.method == "POST" and (status := 422) and form.is_valid():
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         result, status = run_service(form, lambda: measures.exit_test_update(
             actor=request.user, exit_test=exit_test, version=form.cleaned_data["version"],
@@ -259,8 +260,8 @@ def exit_themes_edit(request: HttpRequest, slug: str) -> HttpResponse:
     case = editable_case(request, slug)
     readiness = measures.exit_readiness(case)
     form = ExitThemesForm(request.POST or None, checks=readiness.themes)
-    status = 200
-    if request.method == "POST" and (status := 422) and form.is_valid():
+    status = 422 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
         result, status = run_service(form, lambda: measures.exit_themes_update(
             actor=request.user, case=case, edits=form.edits()))
         if result:

@@ -20,6 +20,9 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from engage.models import User
 from tests.conftest import PASSWORD
+# The Engage case fixtures live beside the oversight tests; pytest finds them here only when
+# this conftest imports them.
+from tests.oversight.conftest import action_a, case_a, concern_a, rec_a  # noqa: F401
 from tests.parts import CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
