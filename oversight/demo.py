@@ -11,6 +11,9 @@ from oversight.models import (
     Action,
     CauseOfConcern,
     EngageCase,
+    ExitTest,
+    ExitTheme,
+    ExitThemeCheck,
     Measure,
     MeasurePoint,
     Position,
@@ -94,7 +97,25 @@ def seed_case(force: Force, author, people: dict[str, str], today: datetime.date
         _positions(concern=concern, author=author, today=today, rng=rng)
         _measure(concern, measure, today, rng)
     _actions(case, concerns, author, today, rng, entered)
+    _exit_readiness(case, today, rng)
     return case
+
+
+def _exit_readiness(case, today, rng) -> None:
+    ExitTest.objects.get_or_create(case=case, test="a", defaults={
+        "rating": "partly", "assessed_on": today - datetime.timedelta(days=20),
+        "assessment": "Illustrative: call answering and crime recording have improved for four "
+                      "months; supervision of investigations is still below the threshold.",
+        "evidence_links": "Monthly performance pack to the accountability board\n"
+                          "OPCC reality-testing visit to the control room"})
+    ExitTest.objects.get_or_create(case=case, test="b", defaults={
+        "rating": "not_yet", "assessed_on": today - datetime.timedelta(days=20),
+        "assessment": "Illustrative: improvements are recent; the force has not yet shown they "
+                      "last through a peak period."})
+    states = ["evidenced", "in_hand", "in_hand", "not_considered"]
+    for theme in ExitTheme.values:
+        ExitThemeCheck.objects.get_or_create(case=case, theme=theme,
+                                             defaults={"state": rng.choice(states)})
 
 
 def _positions(*, author, today, rng, concern=None, rec=None) -> None:

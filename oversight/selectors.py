@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +18,7 @@ from oversight.models import (
     CauseOfConcern,
     EngageCase,
     Position,
+    ProgressUpdate,
     Recommendation,
 )
 from oversight.rag import action_rag, is_overdue
@@ -111,14 +114,16 @@ SORTS = {"due": ["due", "id"], "-due": ["-due", "-id"], "reference": ["reference
          "status": ["status", "due"]}
 
 
-def plan_actions(case: EngageCase, filters: PlanFilters,
-                 today: datetime.date | None = None) -> list[Action]:
-    """The plan's actions, filtered and sorted, each with its RAG: three queries whatever the size."""
-    today = today or datetime.date.today()
+PLAN_PAGE_SIZE = 100
+
+
+def plan_queryset(case: EngageCase, filters: PlanFilters, today: datetime.date) -> QuerySet[Action]:
     actions = case.actions.prefetch_related(
         Prefetch("concerns", CauseOfConcern.objects.only("id", "reference", "title", "case_id")),
         Prefetch("recommendations", Recommendation.objects.only("id", "reference", "concern_id")),
-    ).annotate(update_count=Count("updates"))
+    ).annotate(update_count=Coalesce(Subquery(
+        ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by().values("action")
+        .annotate(n=Count("id")).values("n")[:1]), 0))
     if filters.concern:
         actions = actions.filter(Q(concerns=filters.concern)
                                  | Q(recommendations__concern=filters.concern)).distinct()
@@ -128,11 +133,31 @@ def plan_actions(case: EngageCase, filters: PlanFilters,
         actions = actions.filter(status=filters.status)
     if filters.overdue:
         actions = actions.filter(due__lt=today).exclude(status=Action.Status.COMPLETE)
-    rows = list(actions.order_by(*SORTS.get(filters.sort, SORTS["due"])))
+    return actions.order_by(*SORTS.get(filters.sort, SORTS["due"]))
+
+
+def _with_rag(rows, today: datetime.date) -> list[Action]:
+    rows = list(rows)
     for action in rows:
         action.rag = action_rag(action.status, action.due, today)
         action.overdue = is_overdue(action.status, action.due, today)
     return rows
+
+
+def plan_actions(case: EngageCase, filters: PlanFilters,
+                 today: datetime.date | None = None) -> list[Action]:
+    """Every action of the plan, filtered and sorted, each with its RAG (for exports)."""
+    today = today or datetime.date.today()
+    return _with_rag(plan_queryset(case, filters, today), today)
+
+
+def plan_page(case: EngageCase, filters: PlanFilters, number: str | int | None,
+              today: datetime.date | None = None) -> Page:
+    """One page of the plan: a fixed number of queries whatever the plan's size."""
+    today = today or datetime.date.today()
+    page = Paginator(plan_queryset(case, filters, today), PLAN_PAGE_SIZE).get_page(number)
+    page.object_list = _with_rag(page.object_list, today)
+    return page
 
 
 def plan_row(case: EngageCase, action_id: int, today: datetime.date | None = None) -> Action:
@@ -186,8 +211,6 @@ def action_page(action: Action, today: datetime.date | None = None) -> dict:
     today = today or datetime.date.today()
     action.rag = action_rag(action.status, action.due, today)
     action.overdue = is_overdue(action.status, action.due, today)
-    from oversight.models import ProgressUpdate
-
     return {
         "action": action,
         "case": action.case,

@@ -30,9 +30,12 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     concerns = list(case.concerns.all())
     form = PlanFilterForm(request.GET or None, concerns=concerns,
                           owners=selectors.plan_owners(case))
-    actions = selectors.plan_actions(case, _filters(form))
+    page = selectors.plan_page(case, _filters(form), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render_htmx(request, "oversight/plan.html", {
-        "case": case, "force": case.force, "filter_form": form, "actions": actions,
+        "case": case, "force": case.force, "filter_form": form, "actions": page.object_list,
+        "page": page, "page_query": query.urlencode(),
         "rag": selectors.rag_counts(case), "can_edit": can(request.user, "can_edit_case", case.force),
         "status_choices": Action.Status.choices, "query": request.GET.urlencode(),
     }, partial="results")

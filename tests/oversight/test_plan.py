@@ -149,3 +149,16 @@ def test_the_plan_costs_the_same_for_10_or_200_actions(opcc_a, case_a, concern_a
     ten = _plan_queries(client)
     add(11, 190)
     assert _plan_queries(client) == ten
+
+
+def test_a_long_plan_is_paged_and_keeps_its_filters(opcc_a, case_a):
+    Action.objects.bulk_create(
+        Action(case=case_a, reference=f"A{n}", title=f"Paged action {n:03d}", owner="Head of Crime",
+               due=TODAY + datetime.timedelta(days=n)) for n in range(150))
+    client = signed_in(opcc_a)
+    body = client.get(f"{PLAN}?owner=Head+of+Crime").content.decode()
+    assert "Showing 1 to 100 of 150 actions" in body
+    assert "?owner=Head+of+Crime&amp;page=2" in body
+    second = client.get(f"{PLAN}?owner=Head+of+Crime&page=2").content.decode()
+    assert "Showing 101 to 150 of 150 actions" in second
+    assert "Paged action 149" in second and "Paged action 000" not in second
