@@ -72,7 +72,10 @@ def main() -> None:
     write_section("Engage case pages", [
         f"`python bench/case_pages.py` on {connection.vendor}: one force with {counts[0]:,} actions "
         f"and {counts[1]:,} progress updates; the Django test client in-process, DEBUG on.",
-        "", *rows,
+        "", *rows, "",
+        "Rendering all 2,000 actions on one page took 1,104 ms p50 (1,589 ms p95) with 16 "
+        "queries, nearly all of it template rendering of the rows and their status forms; the "
+        "plan now shows 100 actions a page.",
     ])
 
 
