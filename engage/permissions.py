@@ -57,6 +57,11 @@ def is_signed_in(user) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+@rules.predicate
+def is_opcc_staff_anywhere(user) -> bool:
+    return bool(force_ids(user, Role.OPCC_STAFF))
+
+
 is_member_of = is_opcc_staff_of | is_pcc_of
 
 must_use_second_factor = is_admin | is_apcc_lead
@@ -66,6 +71,10 @@ rules.add_rule("can_view_case", is_member_of | is_apcc_lead | is_admin)
 rules.add_rule("can_edit_case", is_opcc_staff_of)
 rules.add_rule("can_comment_on_case", is_member_of)
 rules.add_rule("can_use_apcc_tools", is_apcc_lead | is_admin)
+# PPOG meetings are arranged by APCC leads and admins, or by OPCC staff for their own slot.
+rules.add_rule("can_arrange_ppog", is_apcc_lead | is_admin | is_opcc_staff_anywhere)
+rules.add_rule("can_approve_pack", is_pcc_of)
+rules.add_rule("can_draft_pack", is_opcc_staff_of)
 rules.add_rule("can_manage_reference_data", is_admin)
 rules.add_rule("must_use_second_factor", must_use_second_factor)
 

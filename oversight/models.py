@@ -357,3 +357,25 @@ class Comment(AuditedModel):
 
     def __str__(self) -> str:
         return f"Comment by {self.author_id}"
+
+
+class Question(AuditedModel):
+    """A line of questioning: the toolkit's appendix B bank (shared) or an OPCC's own (private)."""
+
+    class Audience(models.TextChoices):
+        HMICFRS = "hmicfrs", "HMICFRS, outside PPOG"
+        CHIEF_CONSTABLE = "cc", "The Chief Constable"
+
+    audience = models.CharField(max_length=8, choices=Audience.choices)
+    text = models.TextField()
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="questions",
+                              help_text="Empty for the shared bank; a force for its OPCC's own.")
+    order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(max_length=100, blank=True, help_text="e.g. APCC Engage Toolkit, appendix B")
+
+    class Meta:
+        ordering = ["audience", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
