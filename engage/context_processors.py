@@ -11,7 +11,8 @@ def navigation(request) -> dict:
         return context
     if not user.is_verified() and request.path.startswith("/accounts/two-factor/"):
         return context  # until the code is given, the menu would only lead back here
-    items = [("Dashboard", reverse("dashboard")), ("Forces", reverse("forces:force-list"))]
+    items = [("Dashboard", reverse("dashboard")), ("Forces", reverse("forces:force-list")),
+             ("PPOG", reverse("ppog:meeting-list"))]
     own = force_ids(user)
     if len(own) == 1:
         from forces.models import Force

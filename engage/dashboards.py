@@ -48,6 +48,7 @@ def _apcc_board(today: datetime.date) -> Board:
 
 def _force_board(user, today: datetime.date) -> Board:
     from oversight import selectors as case_selectors
+    from ppog import selectors as ppog_selectors
 
     ids = force_ids(user)
     forces = [f for f in selectors.force_list(on=today) if f.pk in ids]
@@ -60,6 +61,8 @@ def _force_board(user, today: datetime.date) -> Board:
             row["rag"] = case_selectors.rag_counts(case, today)
             row["open_concerns"] = case.concerns.filter(status="open").count()
             row["due_soon"] = list(case_selectors.actions_due_soon(case, today))
+            row["next_review"] = ppog_selectors.next_review_point(case, today)
+            row["next_slot"] = ppog_selectors.upcoming_slots(user, today).filter(case=case).first()
     return Board("engage/dashboard_force.html", {
         "rows": rows,
         "is_pcc": bool(pcc_of),

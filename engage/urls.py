@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("forces/", include("forces.urls")),
     path("forces/<slug:slug>/", include("oversight.urls")),
+    path("ppog/", include("ppog.urls")),
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
     path("assets/<path:path>", views.govuk_asset, name="govuk-asset"),

@@ -40,8 +40,9 @@ def force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if can_view_case:
         # Case events are not public: only those who may see the case see them here.
         from oversight.selectors import timeline_events
+        from ppog.selectors import timeline_events as ppog_events
 
-        timeline = merge(timeline, timeline_events(overview.force))
+        timeline = merge(timeline, timeline_events(overview.force) + ppog_events(overview.force))
     return render(request, "forces/force_detail.html", {
         "o": overview,
         "force": overview.force,

@@ -55,3 +55,30 @@ def next_review_point(case, today: datetime.date | None = None) -> ReviewPoint |
 def upcoming_slots(user, today: datetime.date | None = None) -> QuerySet[Slot]:
     today = today or datetime.date.today()
     return visible_slots(user).filter(meeting__date__gte=today).order_by("meeting__date")
+
+
+def timeline_events(force, today: datetime.date | None = None) -> list:
+    """PPOG slots, HMCI's decisions and review points, for the force overview's timeline."""
+    from django.urls import reverse
+
+    from forces.timeline import TimelineEntry
+
+    today = today or datetime.date.today()
+    events = []
+    slots = Slot.objects.filter(case__force=force).select_related("meeting", "outcome")
+    for slot in slots:
+        url = reverse("ppog:slot-detail", args=[slot.meeting_id, force.slug])
+        events.append(TimelineEntry("ppog", "PPOG", f"{slot.meeting.date:%-d %B %Y}", "",
+                                    "Slot at the Policing Performance Oversight Group.",
+                                    sort_date=slot.meeting.date, url=url))
+        outcome = getattr(slot, "outcome", None)
+        if outcome:
+            events.append(TimelineEntry("decision", "HMCI's decision",
+                                        f"{outcome.decided_on:%-d %B %Y}", "",
+                                        outcome.get_decision_display() + ".",
+                                        sort_date=outcome.decided_on, url=url))
+    for point in ReviewPoint.objects.filter(case__force=force):
+        state = {True: " Met.", False: " Not met."}.get(point.met, "")
+        events.append(TimelineEntry("review", "Review point", f"{point.due:%-d %B %Y}", "",
+                                    point.expectation + state, sort_date=point.due))
+    return events

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def _start(**env: str) -> subprocess.CompletedProcess:
     """Start Django in a fresh process with the given environment, as a deploy would."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_URL"}}
+             if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "EMAIL_URL",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env={**clean, **env},
         capture_output=True, text=True, timeout=60,
@@ -70,7 +71,9 @@ def test_each_malformed_setting_names_itself(env, message):
 
 
 def test_production_settings_pass_check_deploy_with_no_warning():
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
+    clean = {k: v for k, v in os.environ.items()
+             if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,

@@ -131,7 +131,7 @@ def concern_comment(request: HttpRequest, slug: str, concern_id: int) -> HttpRes
         messages.success(request, "Your comment is added.")
         return redirect(f"{concern_url(slug, concern)}#comments")
     return render(request, "oversight/concern_detail.html", {
-        **selectors.concern_page(concern), "comment_form": form}, status=422)
+        **selectors.concern_page(concern), "comment_form": form, "form_has_errors": True}, status=422)
 
 
 def concern_url(slug: str, concern) -> str:

@@ -27,6 +27,9 @@ def _filters(form: PlanFilterForm) -> selectors.PlanFilters:
 @require_GET
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     case = case_or_404(request, slug)
+    if request.htmx and request.GET.get("fragment") == "rag":
+        return render_htmx(request, "oversight/plan.html", {
+            "force": case.force, "rag": selectors.rag_counts(case)}, partial="rag")
     concerns = list(case.concerns.all())
     form = PlanFilterForm(request.GET or None, concerns=concerns,
                           owners=selectors.plan_owners(case))
@@ -114,11 +117,14 @@ def action_status(request: HttpRequest, slug: str, action_id: int) -> HttpRespon
             messages.success(request, f"{action} is now {action.get_status_display().lower()}.")
         return redirect(_safe_next(request, f"/forces/{slug}/plan/"))
     action = selectors.plan_row(action.case, action.pk)
-    return render(request, "oversight/plan.html#action-row", {
+    response = render(request, "oversight/plan.html#action-row", {
         "action": action, "force": action.case.force, "can_edit": True,
         "status_choices": Action.Status.choices, "row_error": error, "conflict": conflict,
         "saved": error is None,
     }, status=200 if error is None else code)
+    if error is None:
+        response["HX-Trigger"] = "planChanged"  # the RAG counts above the plan refresh
+    return response
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -140,4 +146,4 @@ def action_comment(request: HttpRequest, slug: str, action_id: int) -> HttpRespo
         messages.success(request, "Your comment is added.")
         return redirect(f"/forces/{slug}/plan/actions/{action.pk}/#comments")
     return render(request, "oversight/action_detail.html", {
-        **selectors.action_page(action), "comment_form": form}, status=422)
+        **selectors.action_page(action), "comment_form": form, "form_has_errors": True}, status=422)

@@ -147,9 +147,6 @@ def test_an_action_status_changes_in_place_with_javascript(
     screenshot(page, "saved-in-place")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "plan.html's per-row status form has no {% csrf_token %}: htmx sends the token as a header "
-    "(hx-headers on <body>), but the Save button without JavaScript is refused 403 by CSRF"))
 def test_an_action_status_changes_with_the_save_button_without_javascript(
     signed_in_page, opcc_a, case_a, concern_a, rec_a, screenshot
 ):
