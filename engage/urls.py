@@ -17,6 +17,7 @@ urlpatterns = [
     path("forces/", include("forces.urls")),
     path("forces/<slug:slug>/", include("oversight.urls")),
     path("ppog/", include("ppog.urls")),
+    path("apcc/", include(("oversight.urls_apcc", "apcc"))),
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
     path("assets/<path:path>", views.govuk_asset, name="govuk-asset"),

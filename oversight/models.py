@@ -148,6 +148,9 @@ class Position(AuditedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                     null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    activity = models.ForeignKey(
+        "oversight.ScrutinyActivity", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="positions", help_text="The scrutiny activity that supports this position.")
 
     class Meta:
         ordering = ["-as_of", "-id"]
@@ -379,3 +382,8 @@ class Question(AuditedModel):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# The OPCC's scrutiny log and the APCC's records live in their own modules.
+from oversight.models_apcc import BuddyPairing, CaseStudy, Debrief, SupportOffer  # noqa: E402,F401
+from oversight.models_scrutiny import FollowUp, QuestionAsked, ScrutinyActivity  # noqa: E402,F401

@@ -38,6 +38,8 @@ slug = lambda f: {"slug": f["a"].slug}  # noqa: E731
 concern = lambda f: {"slug": f["a"].slug, "concern_id": f["concern"].pk}  # noqa: E731
 action = lambda f: {"slug": f["a"].slug, "action_id": f["action"].pk}  # noqa: E731
 measure = lambda f: {"slug": f["a"].slug, "measure_id": f["measure"].pk}  # noqa: E731
+meeting = lambda f: {"meeting_id": f["meeting"].pk}  # noqa: E731
+slot = lambda f: {"meeting_id": f["meeting"].pk, "slug": f["a"].slug}  # noqa: E731
 
 
 # name: (kwargs builder, {method: {persona: outcome}})
@@ -86,6 +88,19 @@ MATRIX = {
     "oversight:exit-test-edit": (lambda f: {"slug": f["a"].slug, "test": "a"},
                                  case_page(EDIT_GET, EDIT_POST)),
     "oversight:exit-themes-edit": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:meeting-list": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "ppog:meeting-create": (None, {"GET": {**everyone(200), "pcc_a": 403},
+                                   "POST": {**everyone(422), "pcc_a": 403}}),
+    "ppog:meeting-detail": (meeting, {"GET": everyone(200), "POST": everyone(405)}),
+    "ppog:slot-create": (meeting, {"GET": {**everyone(200), "pcc_a": 403},
+                                   "POST": {**everyone(422), "pcc_a": 403}}),
+    "ppog:slot-detail": (slot, case_page(READ)),
+    "ppog:slot-edit": (slot, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:outcome-create": (slot, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:review-point-create": (slot, case_page(EDIT_GET, EDIT_POST)),
+    # The APCC keeps pre-meets for every force; the force's office answers the offer.
+    "ppog:premeet-edit": (slot, {"GET": {**EDIT_GET, "apcc_lead": 200, "admin": 200},
+                                 "POST": {**EDIT_POST, "apcc_lead": 422, "admin": 422}}),
     "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
     # With nothing pending, confirming goes back to the upload page.
     "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
@@ -149,12 +164,21 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     from oversight.models import Measure
 
     measure_a = Measure.objects.create(concern=concern, name="999 calls", unit="%", target=90)
+    from ppog.models import Meeting
+    from ppog.services import slot_add
+
+    ppog_meeting = Meeting.objects.create(date=datetime.date(2026, 1, 15), place="London")
+    slot_add(actor=personas["opcc_a"], meeting=ppog_meeting, case=case)
     case_b = EngageCase.objects.create(force=force_b,
                                        period=force_b.monitoring_periods.get(end__isnull=True))
     CauseOfConcern.objects.create(case=case_b, title=FORCE_B_MARKER, wording=FORCE_B_MARKER,
                                   raised=datetime.date(2025, 1, 1))
+    slot_b = slot_add(actor=personas["opcc_b"], meeting=ppog_meeting, case=case_b)
+    slot_b.attendees = FORCE_B_MARKER
+    slot_b.save()
     return {"a": force_a, "b": force_b, "case": case, "concern": concern, "rec": rec,
-            "action": action, "evidence": evidence, "measure": measure_a}
+            "action": action, "evidence": evidence, "measure": measure_a,
+            "meeting": ppog_meeting}
 
 
 def _evidence(case, action):
