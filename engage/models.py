@@ -133,3 +133,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.model} {self.object_pk}"
+
+
+# Reminders, notifications and the email outbox live in their own module.
+from engage.models_notify import (  # noqa: E402,F401
+    Delivery,
+    ForceNotificationDefault,
+    Notification,
+    NotificationPreference,
+    OutboxEmail,
+    Reminder,
+    ReminderKind,
+)

@@ -386,4 +386,9 @@ class Question(AuditedModel):
 
 # The OPCC's scrutiny log and the APCC's records live in their own modules.
 from oversight.models_apcc import BuddyPairing, CaseStudy, Debrief, SupportOffer  # noqa: E402,F401
-from oversight.models_scrutiny import FollowUp, QuestionAsked, ScrutinyActivity  # noqa: E402,F401
+from oversight.models_scrutiny import (  # noqa: E402,F401
+    FollowUp,
+    HmicfrsReport,
+    QuestionAsked,
+    ScrutinyActivity,
+)

@@ -82,3 +82,27 @@ class FollowUp(AuditedModel):
 
     def __str__(self) -> str:
         return self.text
+
+
+class HmicfrsReport(AuditedModel):
+    """An HMICFRS report about the force: the PCC must publish comments within 56 days of
+    publication (Police Act 1996, s55(5))."""
+
+    force = models.ForeignKey(Force, on_delete=models.CASCADE, related_name="hmicfrs_reports")
+    title = models.CharField(max_length=300)
+    url = models.URLField(blank=True)
+    published = models.DateField()
+    response_published = models.DateField("PCC's comments published", null=True, blank=True)
+    response_url = models.URLField("Link to the published comments", blank=True)
+
+    class Meta:
+        ordering = ["-published"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def comments_due(self):
+        import datetime
+
+        return self.published + datetime.timedelta(days=56)
