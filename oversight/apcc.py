@@ -1,5 +1,5 @@
-"""The APCC's view across forces and its own records: the dashboard, support offers, buddy
-pairings, the learning library and post-Engage debriefs.
+"""The APCC's view across forces and its support offers. (Buddies are in ``buddies``; the
+learning library and post-Engage debriefs in ``case_studies``.)
 
 Reads are selectors whose query count does not grow with the number of forces or actions (each
 figure is one grouped query over every force at once); writes are services that check who may
@@ -31,11 +31,8 @@ from forces.selectors import months_between
 from oversight.models import (
     Action,
     BuddyPairing,
-    CaseStudy,
     CauseOfConcern,
-    Debrief,
     EngageCase,
-    ExitTheme,
     Position,
     ProgressUpdate,
     SupportOffer,
@@ -465,6 +462,11 @@ def offer_for(force: Force, offer_id: int) -> SupportOffer:
                              force=force)
 
 
+def offer_by_id(offer_id: int) -> SupportOffer:
+    """Any force's offer, for the APCC (who may see them all)."""
+    return get_object_or_404(SupportOffer.objects.select_related("force__region"), pk=offer_id)
+
+
 def offers_for(force: Force) -> list[SupportOffer]:
     offers = list(SupportOffer.objects.filter(force=force).order_by("-offered_on", "-id"))
     for offer in offers:
@@ -472,7 +474,7 @@ def offers_for(force: Force) -> list[SupportOffer]:
     return offers
 
 
-# Buddies -------------------------------------------------------------------------------------
+# Who is in Engage ---------------------------------------------------------------------------
 
 def _engage_on(on: datetime.date) -> QuerySet[MonitoringPeriod]:
     return (MonitoringPeriod.objects.filter(status=ENGAGE, start__lte=on)
@@ -485,149 +487,3 @@ def in_engage(force: Force, on: datetime.date) -> bool:
 
 def in_engage_ids(on: datetime.date) -> set[int]:
     return set(_engage_on(on).values_list("force_id", flat=True))
-
-
-def pairings_for(force: Force, on: datetime.date, *,
-                 active_only: bool = False) -> list[BuddyPairing]:
-    """The force's buddies, current ones first, each marked ``active``."""
-    pairings = force.buddies.select_related("buddy").order_by("-started", "-id")
-    if active_only:
-        pairings = pairings.filter(pk__in=active_pairings(on).values("pk"))
-    pairings = list(pairings)
-    for pairing in pairings:
-        pairing.active = pairing.started <= on and (pairing.ended is None or pairing.ended > on)
-    return sorted(pairings, key=lambda p: not p.active)
-
-
-def buddy_pair(*, actor, force: Force, buddy: Force, reason: str, started: datetime.date,
-               on: datetime.date | None = None) -> BuddyPairing:
-    require(actor, "can_use_apcc_tools", force)
-    on = on or datetime.date.today()
-    if buddy.pk == force.pk:
-        raise ValidationError({"buddy": "Choose another force: a force cannot buddy itself"})
-    if in_engage(buddy, on):
-        raise ValidationError({"buddy": f"{buddy} is in Engage itself: choose a force that "
-                                        "is not"})
-    if active_pairings(on).filter(force=force, buddy=buddy).exists():
-        raise ValidationError({"buddy": f"{buddy} already buddies {force}"})
-    pairing = BuddyPairing(force=force, buddy=buddy, reason=reason, started=started,
-                           recorded_by=actor)
-    pairing.full_clean()
-    pairing.save()
-    return pairing
-
-
-# The learning library ------------------------------------------------------------------------
-
-THEMES = dict(ExitTheme.choices)
-
-
-@dataclass
-class LearningItem:
-    kind: str
-    force: Force
-    title: str
-    summary: str
-    themes: list[str]
-    areas: list[str]
-    study: CaseStudy | None = None
-    debrief: Debrief | None = None
-
-
-def _study_item(study: CaseStudy) -> LearningItem:
-    return LearningItem("Case study", study.force, study.title, study.summary,
-                        study.exit_themes, study.concern_areas, study=study)
-
-
-def _debrief_item(debrief: Debrief) -> LearningItem:
-    case = debrief.case
-    areas = sorted({c.peel_area.name for c in case.concerns.all() if c.peel_area})
-    return LearningItem("Post-Engage debrief", case.force,
-                        f"{case.force}: debrief after Engage {case.period.label}",
-                        debrief.what_helped, debrief.exit_themes, areas, debrief=debrief)
-
-
-def learning(*, query: str = "", theme: str = "", area: str = "") -> list[LearningItem]:
-    """Published case studies and shareable debriefs matching a text query, theme and area."""
-    studies = CaseStudy.objects.filter(published=True).select_related("force")
-    debriefs = (Debrief.objects.filter(share=True)
-                .select_related("case__force", "case__period")
-                .prefetch_related("case__concerns__peel_area"))
-    if query:
-        studies = studies.filter(Q(title__icontains=query) | Q(summary__icontains=query)
-                                 | Q(body__icontains=query) | Q(force__name__icontains=query))
-        debriefs = debriefs.filter(Q(what_helped__icontains=query)
-                                   | Q(what_hindered__icontains=query)
-                                   | Q(advice__icontains=query)
-                                   | Q(case__force__name__icontains=query))
-    items = [_study_item(s) for s in studies] + [_debrief_item(d) for d in debriefs]
-    # Tags are JSON lists, matched here rather than with a lookup SQLite lacks.
-    items = [i for i in items if (not theme or theme in i.themes) and (not area or area in i.areas)]
-    return sorted(items, key=lambda i: (i.force.name, i.kind, i.title))
-
-
-def learning_areas() -> list[str]:
-    """Every concern area a case study is tagged with, for the filter."""
-    areas: set[str] = set()
-    for tags in CaseStudy.objects.filter(published=True).values_list("concern_areas", flat=True):
-        areas.update(tags or [])
-    return sorted(areas)
-
-
-def theme_labels(keys: list[str]) -> list[str]:
-    return [THEMES[k] for k in keys if k in THEMES]
-
-
-STUDY_FIELDS = ["force", "title", "summary", "body", "exit_themes", "concern_areas", "source",
-                "published"]
-
-
-def _check_themes(themes: list[str]) -> None:
-    unknown = [t for t in themes if t not in THEMES]
-    if unknown:
-        raise ValidationError({"exit_themes": f"Unknown exit theme: {', '.join(unknown)}"})
-
-
-def case_study_create(*, actor, data: dict[str, Any]) -> CaseStudy:
-    require(actor, "can_use_apcc_tools", None)
-    _check_themes(data.get("exit_themes") or [])
-    study = CaseStudy(**{k: v for k, v in data.items() if k in STUDY_FIELDS})
-    study.full_clean()
-    study.save()
-    return study
-
-
-# Debriefs ------------------------------------------------------------------------------------
-
-DEBRIEF_FIELDS = ["what_helped", "what_hindered", "advice", "exit_themes", "share", "recorded_on"]
-
-
-def closed_case(force: Force) -> EngageCase | None:
-    """The force's latest Engage case if it has closed (the force returned to Scan)."""
-    case = (EngageCase.objects.filter(force=force).select_related("period", "force")
-            .order_by("-period__start").first())
-    return case if case is not None and not case.is_open else None
-
-
-def debrief_of(case: EngageCase | None) -> Debrief | None:
-    return Debrief.objects.filter(case=case).first() if case is not None else None
-
-
-def debrief_record(*, actor, force: Force, data: dict[str, Any]) -> Debrief:
-    """Record (or rewrite) the debrief of the force's latest case, once that case has closed."""
-    require(actor, "can_use_apcc_tools", force)
-    case = closed_case(force)
-    if case is None:
-        raise ValidationError(f"{force} has no closed Engage case: a debrief is recorded once "
-                              "the force returns to Scan")
-    _check_themes(data.get("exit_themes") or [])
-    with transaction.atomic():
-        debrief = Debrief.objects.select_for_update().filter(case=case).first() \
-            or Debrief(case=case)
-        for name in DEBRIEF_FIELDS:
-            if name in data:
-                setattr(debrief, name, data[name])
-        debrief.recorded_by = actor
-        debrief.full_clean()
-        debrief.save()
-    return debrief

@@ -1,4 +1,4 @@
-"""Buddy suggestions: forces strong where a force in Engage is weak.
+"""Buddies: suggestions of forces strong where a force in Engage is weak, and pairings.
 
 The toolkit's buddy system pairs a PCC whose force needs to improve with one whose force shows
 good practice, and PCCs in Engage asked for matches on "similar outstanding/good areas". So a
@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Q, Subquery
 
 from forces.models import Force, Grade, MonitoringPeriod, PeelAssessment, PeelGrade
-from oversight.apcc import active_pairings, exit_label, in_engage_ids
-from oversight.models import CauseOfConcern
+from oversight.apcc import active_pairings, exit_label, in_engage, in_engage_ids
+from oversight.models import BuddyPairing, CauseOfConcern
+from oversight.services import require
 
 ENGAGE = MonitoringPeriod.Status.ENGAGE
 
@@ -108,3 +110,35 @@ def suggest_buddies(force: Force, *, limit: int = 5,
         suggestion.exited = exits.get(force_id)
         suggestion.strengths.sort(key=lambda s: (s.grade, s.area))
     return sorted(found.values(), key=lambda s: s.rank)[:limit]
+
+
+# Pairings ------------------------------------------------------------------------------------
+
+def pairings_for(force: Force, on: datetime.date, *,
+                 active_only: bool = False) -> list[BuddyPairing]:
+    """The force's buddies, current ones first, each marked ``active``."""
+    pairings = force.buddies.select_related("buddy").order_by("-started", "-id")
+    if active_only:
+        pairings = pairings.filter(pk__in=active_pairings(on).values("pk"))
+    pairings = list(pairings)
+    for pairing in pairings:
+        pairing.active = pairing.started <= on and (pairing.ended is None or pairing.ended > on)
+    return sorted(pairings, key=lambda p: not p.active)
+
+
+def buddy_pair(*, actor, force: Force, buddy: Force, reason: str, started: datetime.date,
+               on: datetime.date | None = None) -> BuddyPairing:
+    require(actor, "can_use_apcc_tools", force)
+    on = on or datetime.date.today()
+    if buddy.pk == force.pk:
+        raise ValidationError({"buddy": "Choose another force: a force cannot buddy itself"})
+    if in_engage(buddy, on):
+        raise ValidationError({"buddy": f"{buddy} is in Engage itself: choose a force that "
+                                        "is not"})
+    if active_pairings(on).filter(force=force, buddy=buddy).exists():
+        raise ValidationError({"buddy": f"{buddy} already buddies {force}"})
+    pairing = BuddyPairing(force=force, buddy=buddy, reason=reason, started=started,
+                           recorded_by=actor)
+    pairing.full_clean()
+    pairing.save()
+    return pairing

@@ -1,14 +1,31 @@
-"""The four case studies in the APCC Engage Toolkit ("PCC experience of Engage"), as data.
+"""The learning library: the APCC Engage Toolkit's four case studies ("PCC experience of
+Engage") as data, the search across case studies and shared post-Engage debriefs, and the
+services that add to it.
 
-Summarised in our own words from the toolkit, keeping to what it says. Exit themes are
+The toolkit's studies are summarised in our own words from the toolkit, keeping to what it says. Exit themes are
 ``ExitTheme`` keys; concern areas are PEEL 2023–25 area names, given only where the toolkit's
 reasons for entering or leaving Engage clearly fall in that area (Humberside's are not stated).
 
-Written against an ``apps`` registry so the data migration (historical models) and tests
-share it. Idempotent: a study already there (same force and title) is left as the APCC edited it.
+``load`` is written against an ``apps`` registry so the data migration (historical models) and
+tests share it. Idempotent: a study already there (same force and title) is left as the APCC
+edited it.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from engage.permissions import can
+from forces.models import Force
+from oversight.models import CaseStudy, Debrief, EngageCase, ExitTheme
+from oversight.services import require
 
 SOURCE = "APCC Engage Toolkit (May 2024)"
 
@@ -212,3 +229,127 @@ def load(apps) -> int:
 def unload(apps) -> None:
     CaseStudy = apps.get_model("oversight", "CaseStudy")
     CaseStudy.objects.filter(title__in=[s["title"] for s in STUDIES], source=SOURCE).delete()
+
+
+# The learning library ------------------------------------------------------------------------
+
+THEMES = dict(ExitTheme.choices)
+
+
+@dataclass
+class LearningItem:
+    kind: str
+    force: Force
+    title: str
+    summary: str
+    themes: list[str]
+    areas: list[str]
+    study: CaseStudy | None = None
+    debrief: Debrief | None = None
+
+
+def _study_item(study: CaseStudy) -> LearningItem:
+    return LearningItem("Case study", study.force, study.title, study.summary,
+                        study.exit_themes, study.concern_areas, study=study)
+
+
+def _debrief_item(debrief: Debrief) -> LearningItem:
+    case = debrief.case
+    areas = sorted({c.peel_area.name for c in case.concerns.all() if c.peel_area})
+    return LearningItem("Post-Engage debrief", case.force,
+                        f"{case.force}: debrief after Engage {case.period.label}",
+                        debrief.what_helped, debrief.exit_themes, areas, debrief=debrief)
+
+
+def learning(*, query: str = "", theme: str = "", area: str = "") -> list[LearningItem]:
+    """Published case studies and shareable debriefs matching a text query, theme and area."""
+    studies = CaseStudy.objects.filter(published=True).select_related("force")
+    debriefs = (Debrief.objects.filter(share=True)
+                .select_related("case__force", "case__period")
+                .prefetch_related("case__concerns__peel_area"))
+    if query:
+        studies = studies.filter(Q(title__icontains=query) | Q(summary__icontains=query)
+                                 | Q(body__icontains=query) | Q(force__name__icontains=query))
+        debriefs = debriefs.filter(Q(what_helped__icontains=query)
+                                   | Q(what_hindered__icontains=query)
+                                   | Q(advice__icontains=query)
+                                   | Q(case__force__name__icontains=query))
+    items = [_study_item(s) for s in studies] + [_debrief_item(d) for d in debriefs]
+    # Tags are JSON lists, matched here rather than with a lookup SQLite lacks.
+    items = [i for i in items if (not theme or theme in i.themes) and (not area or area in i.areas)]
+    return sorted(items, key=lambda i: (i.force.name, i.kind, i.title))
+
+
+def learning_areas() -> list[str]:
+    """Every concern area a case study is tagged with, for the filter."""
+    areas: set[str] = set()
+    for tags in CaseStudy.objects.filter(published=True).values_list("concern_areas", flat=True):
+        areas.update(tags or [])
+    return sorted(areas)
+
+
+def case_study_for(user, study_id: int) -> CaseStudy:
+    """A published case study; an unpublished one only for the APCC, else 404."""
+    study = get_object_or_404(CaseStudy.objects.select_related("force"), pk=study_id)
+    if not study.published and not can(user, "can_use_apcc_tools"):
+        raise Http404("No such case study")
+    return study
+
+
+def theme_labels(keys: list[str]) -> list[str]:
+    return [THEMES[k] for k in keys if k in THEMES]
+
+
+STUDY_FIELDS = ["force", "title", "summary", "body", "exit_themes", "concern_areas", "source",
+                "published"]
+
+
+def _check_themes(themes: list[str]) -> None:
+    unknown = [t for t in themes if t not in THEMES]
+    if unknown:
+        raise ValidationError({"exit_themes": f"Unknown exit theme: {', '.join(unknown)}"})
+
+
+def case_study_create(*, actor, data: dict[str, Any]) -> CaseStudy:
+    require(actor, "can_use_apcc_tools", None)
+    _check_themes(data.get("exit_themes") or [])
+    study = CaseStudy(**{k: v for k, v in data.items() if k in STUDY_FIELDS})
+    study.full_clean()
+    study.save()
+    return study
+
+
+# Debriefs ------------------------------------------------------------------------------------
+
+DEBRIEF_FIELDS = ["what_helped", "what_hindered", "advice", "exit_themes", "share", "recorded_on"]
+
+
+def closed_case(force: Force) -> EngageCase | None:
+    """The force's latest Engage case if it has closed (the force returned to Scan)."""
+    case = (EngageCase.objects.filter(force=force).select_related("period", "force")
+            .order_by("-period__start").first())
+    return case if case is not None and not case.is_open else None
+
+
+def debrief_of(case: EngageCase | None) -> Debrief | None:
+    return Debrief.objects.filter(case=case).first() if case is not None else None
+
+
+def debrief_record(*, actor, force: Force, data: dict[str, Any]) -> Debrief:
+    """Record (or rewrite) the debrief of the force's latest case, once that case has closed."""
+    require(actor, "can_use_apcc_tools", force)
+    case = closed_case(force)
+    if case is None:
+        raise ValidationError(f"{force} has no closed Engage case: a debrief is recorded once "
+                              "the force returns to Scan")
+    _check_themes(data.get("exit_themes") or [])
+    with transaction.atomic():
+        debrief = Debrief.objects.select_for_update().filter(case=case).first() \
+            or Debrief(case=case)
+        for name in DEBRIEF_FIELDS:
+            if name in data:
+                setattr(debrief, name, data[name])
+        debrief.recorded_by = actor
+        debrief.full_clean()
+        debrief.save()
+    return debrief

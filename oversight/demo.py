@@ -98,7 +98,34 @@ def seed_case(force: Force, author, people: dict[str, str], today: datetime.date
         _measure(concern, measure, today, rng)
     _actions(case, concerns, author, today, rng, entered)
     _exit_readiness(case, today, rng)
+    _scrutiny(case, concerns, author, today, rng)
     return case
+
+
+def _scrutiny(case, concerns, author, today, rng) -> None:
+    from oversight.models import FollowUp, Question, QuestionAsked, ScrutinyActivity
+
+    bank = list(Question.objects.filter(force__isnull=True, audience="cc")[:4])
+    plans = [("board", True, "challenge", "Accountability board: call handling", 75),
+             ("reality_testing", True, "both", "Reality-testing visit to the force control room", 48),
+             ("informal_cc", False, "support", "Monthly informal meeting with the Chief Constable", 20),
+             ("hmi_fll", False, "both", "Meeting with the Force Liaison Lead", 9)]
+    for n, (kind, formal, stance, title, days_ago) in enumerate(plans):
+        activity = ScrutinyActivity.objects.create(
+            force=case.force, kind=kind, formal=formal, stance=stance, title=title,
+            date=today - datetime.timedelta(days=days_ago), created_by=author,
+            summary="Illustrative: the office tested the force's account of progress against "
+                    "its own data and asked for evidence that improvements are lasting.")
+        activity.concerns.add(concerns[n % len(concerns)])
+        if bank:
+            QuestionAsked.objects.create(activity=activity, question=bank[n % len(bank)],
+                                         text=bank[n % len(bank)].text,
+                                         answer="Illustrative answer from the force.",
+                                         satisfactory=rng.choice(["yes", "partly", "no"]))
+        FollowUp.objects.create(activity=activity, text="Send the monthly call data to the OPCC",
+                                owner="Head of Performance",
+                                due=today + datetime.timedelta(days=rng.randint(-5, 20)),
+                                done=n == 0)
 
 
 def _exit_readiness(case, today, rng) -> None:

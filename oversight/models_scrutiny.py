@@ -34,7 +34,7 @@ class ScrutinyActivity(AuditedModel):
     concerns = models.ManyToManyField("oversight.CauseOfConcern", blank=True,
                                       related_name="scrutiny")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+                                   null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -338,8 +338,7 @@ def _own(actor, question: Question) -> None:
 
 def question_create(*, actor, force: Force, audience: str, text: str) -> Question:
     require(actor, "can_edit_case", force)
-    question = Question(force=force, audience=audience, text=text.strip(),
-                        source=f"{force.name} OPCC")
+    question = Question(force=force, audience=audience, text=text.strip())
     question.full_clean()
     question.save()
     return question

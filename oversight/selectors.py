@@ -95,7 +95,7 @@ def latest_positions(positions: list[Position]) -> Positions:
 
 def recommendations_with_positions(concern: CauseOfConcern) -> list[Recommendation]:
     recs = list(concern.recommendations.prefetch_related(
-        Prefetch("positions", Position.objects.select_related("recorded_by"))))
+        Prefetch("positions", Position.objects.select_related("recorded_by", "activity"))))
     for rec in recs:
         rec.latest = latest_positions(list(rec.positions.all()))
     return recs
@@ -186,7 +186,7 @@ def rag_counts(case: EngageCase, today: datetime.date | None = None) -> dict[str
 def concern_page(concern: CauseOfConcern, today: datetime.date | None = None) -> dict:
     """Everything the cause of concern page shows, in a bounded number of queries."""
     today = today or datetime.date.today()
-    positions = list(concern.positions.select_related("recorded_by"))
+    positions = list(concern.positions.select_related("recorded_by", "activity"))
     actions = list(
         Action.objects.filter(Q(concerns=concern) | Q(recommendations__concern=concern))
         .distinct().order_by("due", "id")
@@ -258,3 +258,6 @@ def actions_due_soon(case: EngageCase, today: datetime.date, days: int = 14) -> 
     """Open actions due in the next ``days`` or already overdue, soonest first."""
     return (case.actions.exclude(status=Action.Status.COMPLETE)
             .filter(due__lte=today + datetime.timedelta(days=days)).order_by("due")[:8])
+
+
+from oversight.scrutiny import scrutiny_since  # noqa: E402,F401  (the briefing pack reads it here)

@@ -127,13 +127,21 @@ class Changes:
     concern_status_changes: list[StatusChange]
     positions: list[PositionChange]
     completed: list[Action]
-    completed_count: int
     newly_overdue: list[Action]
-    newly_overdue_count: int
     action_status_changes: list[StatusChange]
     action_status_change_count: int
     update_count: int
     latest_updates: list[ProgressUpdate]
+
+    @property
+    def completed_listed(self) -> list[Action]:
+        """The latest completed, newest first, so a long quarter does not fill pages."""
+        return self.completed[:LISTED_ACTIONS]
+
+    @property
+    def newly_overdue_listed(self) -> list[Action]:
+        """The longest overdue first."""
+        return self.newly_overdue[:LISTED_ACTIONS]
 
     @property
     def rating_changes(self) -> list[PositionChange]:
@@ -339,10 +347,8 @@ def _changes(case: EngageCase, concerns: list[CauseOfConcern], before: Slot | No
             _status_change(concern_by_id[int(e.object_pk)], e, CauseOfConcern.Status)
             for e in _status_events("oversight.causeofconcern", concern_by_id, start)],
         positions=[],
-        completed=sorted(completed, key=lambda a: (a.completed or until, a.pk))[-LISTED_ACTIONS:],
-        completed_count=len(completed),
-        newly_overdue=sorted(overdue, key=lambda a: (a.due, a.pk))[:LISTED_ACTIONS],
-        newly_overdue_count=len(overdue),
+        completed=sorted(completed, key=lambda a: (a.completed or until, a.pk), reverse=True),
+        newly_overdue=sorted(overdue, key=lambda a: (a.due, a.pk)),
         action_status_changes=[_status_change(by_id[int(e.object_pk)], e, Action.Status)
                                for e in status_events[:LISTED_STATUS_CHANGES]],
         action_status_change_count=len(status_events),

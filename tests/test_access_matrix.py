@@ -39,6 +39,7 @@ concern = lambda f: {"slug": f["a"].slug, "concern_id": f["concern"].pk}  # noqa
 action = lambda f: {"slug": f["a"].slug, "action_id": f["action"].pk}  # noqa: E731
 measure = lambda f: {"slug": f["a"].slug, "measure_id": f["measure"].pk}  # noqa: E731
 meeting = lambda f: {"meeting_id": f["meeting"].pk}  # noqa: E731
+activity = lambda f: {"slug": f["a"].slug, "activity_id": f["activity"].pk}  # noqa: E731
 slot = lambda f: {"meeting_id": f["meeting"].pk, "slug": f["a"].slug}  # noqa: E731
 
 
@@ -101,6 +102,23 @@ MATRIX = {
     # The APCC keeps pre-meets for every force; the force's office answers the offer.
     "ppog:premeet-edit": (slot, {"GET": {**EDIT_GET, "apcc_lead": 200, "admin": 200},
                                  "POST": {**EDIT_POST, "apcc_lead": 422, "admin": 422}}),
+    "oversight:scrutiny-list": (slug, case_page(READ)),
+    "oversight:scrutiny-create": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:scrutiny-detail": (activity, case_page(READ)),
+    "oversight:scrutiny-edit": (activity, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:scrutiny-question-create": (activity, case_page(EDIT_GET, EDIT_POST)),
+    # Both answer fields are optional: an empty form saves (clears) and redirects.
+    "oversight:scrutiny-question-edit": (lambda f: {"slug": f["a"].slug, "asked_id": f["asked"].pk},
+                                         case_page(EDIT_GET, {**EDIT_POST, "opcc_a": 302})),
+    "oversight:follow-up-create": (activity, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:follow-up-done": (lambda f: {"slug": f["a"].slug, "follow_up_id": f["follow_up"].pk},
+                                 {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
+    "oversight:question-bank": (slug, case_page(READ)),
+    "oversight:question-create": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:question-edit": (lambda f: {"slug": f["a"].slug, "question_id": f["question"].pk},
+                                case_page(EDIT_GET, EDIT_POST)),
+    "oversight:position-activity": (lambda f: {"slug": f["a"].slug, "position_id": f["position"].pk},
+                                    case_page(EDIT_GET, EDIT_POST)),
     "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
     # With nothing pending, confirming goes back to the upload page.
     "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
@@ -168,6 +186,18 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     from ppog.services import slot_add
 
     ppog_meeting = Meeting.objects.create(date=datetime.date(2026, 1, 15), place="London")
+    from oversight.models import FollowUp, Position, Question, QuestionAsked, ScrutinyActivity
+
+    activity = ScrutinyActivity.objects.create(
+        force=force_a, kind="board", date=datetime.date(2025, 6, 1), title="Board",
+        created_by=personas["opcc_a"])
+    activity.concerns.add(concern)
+    asked = QuestionAsked.objects.create(activity=activity, text="Q?")
+    follow_up = FollowUp.objects.create(activity=activity, text="Do it", owner="o",
+                                        due=datetime.date(2026, 1, 1))
+    question = Question.objects.create(force=force_a, audience="cc", text="Our own question")
+    position = Position.objects.create(concern=concern, side="opcc", rag="amber", statement="s",
+                                       as_of=datetime.date(2025, 6, 2))
     slot_add(actor=personas["opcc_a"], meeting=ppog_meeting, case=case)
     case_b = EngageCase.objects.create(force=force_b,
                                        period=force_b.monitoring_periods.get(end__isnull=True))
@@ -178,7 +208,8 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     slot_b.save()
     return {"a": force_a, "b": force_b, "case": case, "concern": concern, "rec": rec,
             "action": action, "evidence": evidence, "measure": measure_a,
-            "meeting": ppog_meeting}
+            "meeting": ppog_meeting, "activity": activity, "asked": asked,
+            "follow_up": follow_up, "question": question, "position": position}
 
 
 def _evidence(case, action):

@@ -19,18 +19,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from engage.permissions import can
 from forces.models import Force, PeelArea
 from forces.selectors import regions
-from oversight import apcc, buddies, plan_transfer, selectors
+from oversight import apcc, buddies, case_studies, plan_transfer, selectors
 from oversight.forms import DateInput, VersionedForm
 from oversight.models import CaseStudy, Debrief, ExitTheme, SupportOffer
 from oversight.views.base import render_htmx, run_service
 
 # Forms ---------------------------------------------------------------------------------------
 
-COLUMNS = [  # key, heading, numeric (numbers sort largest first on the first click)
-    ("force", "Force", False), ("region", "Region", False), ("months", "Months in Engage", True),
-    ("concerns", "Causes of concern", True), ("overdue", "Overdue actions", True),
-    ("red", "Plan RAG", True), ("ppog", "Next PPOG", False), ("review", "Next review point", False),
-    ("updated", "Last OPCC update", False), ("support", "Support in place", True),
+COLUMNS = [  # key, heading, right-aligned, largest first on the first click
+    ("force", "Force", False, False), ("region", "Region", False, False),
+    ("months", "Months in Engage", True, True), ("concerns", "Causes of concern", True, True),
+    ("overdue", "Overdue actions", True, True), ("red", "Plan RAG", False, True),
+    ("ppog", "Next PPOG", False, False), ("review", "Next review point", False, False),
+    ("updated", "Last OPCC update", False, False), ("support", "Support in place", False, True),
 ]
 SORT_CHOICES = [(s, s) for key in apcc.SORTS for s in (key, f"-{key}")]
 
@@ -166,13 +167,13 @@ def _columns(filters: dict) -> list[dict]:
     current = filters["sort"]
     base = {"region": filters["region"], "stale": "on" if filters["stale_only"] else ""}
     columns = []
-    for key, label, numeric in COLUMNS:
+    for key, label, numeric, largest_first in COLUMNS:
         if current == key:
             target, aria = f"-{key}", "ascending"
         elif current == f"-{key}":
             target, aria = key, "descending"
         else:
-            target, aria = (f"-{key}" if numeric else key), ""
+            target, aria = (f"-{key}" if largest_first else key), ""
         query = urlencode({k: v for k, v in {**base, "sort": target}.items() if v})
         columns.append({"key": key, "label": label, "numeric": numeric, "aria_sort": aria,
                         "href": f"?{query}"})
@@ -245,13 +246,13 @@ def _force(slug: str) -> Force:
 @require_GET
 def force_page(request: HttpRequest, slug: str) -> HttpResponse:
     force, today = _force(slug), datetime.date.today()
-    closed = apcc.closed_case(force)
+    closed = case_studies.closed_case(force)
     return render(request, "oversight/apcc_force.html", {
         "force": force, "in_engage": apcc.in_engage(force, today),
         "case": selectors.current_case(force), "offers": apcc.offers_for(force),
-        "pairings": apcc.pairings_for(force, today),
+        "pairings": buddies.pairings_for(force, today),
         "suggestions": buddies.suggest_buddies(force, on=today),
-        "closed_case": closed, "debrief": apcc.debrief_of(closed),
+        "closed_case": closed, "debrief": case_studies.debrief_of(closed),
     })
 
 
@@ -287,7 +288,7 @@ def offer_create(request: HttpRequest, slug: str) -> HttpResponse:
 @apcc_only
 @require_http_methods(["GET", "POST"])
 def offer_edit(request: HttpRequest, offer_id: int) -> HttpResponse:
-    offer = get_object_or_404(SupportOffer.objects.select_related("force"), pk=offer_id)
+    offer = apcc.offer_by_id(offer_id)
     return _offer_page(request, offer.force, offer)
 
 
@@ -305,7 +306,7 @@ def buddy_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            result, status = run_service(form, lambda: apcc.buddy_pair(
+            result, status = run_service(form, lambda: buddies.buddy_pair(
                 actor=request.user, force=force, **form.cleaned_data))
             if result:
                 messages.success(request, f"{result.buddy} now buddies {force}.")
@@ -318,17 +319,17 @@ def buddy_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def debrief(request: HttpRequest, slug: str) -> HttpResponse:
     force = _force(slug)
-    case = apcc.closed_case(force)
+    case = case_studies.closed_case(force)
     if case is None:
         raise Http404("This force has no closed Engage case")
-    existing = apcc.debrief_of(case)
+    existing = case_studies.debrief_of(case)
     form = _bound(DebriefForm, request, instance=existing,
                   initial={"recorded_on": datetime.date.today()})
     status = 200
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            result, status = run_service(form, lambda: apcc.debrief_record(
+            result, status = run_service(form, lambda: case_studies.debrief_record(
                 actor=request.user, force=force, data=form.cleaned_data))
             if result:
                 messages.success(request, f"The debrief for {force} is saved.")
@@ -353,12 +354,12 @@ class LearningSearch(forms.Form):
 
 @require_GET
 def learning(request: HttpRequest) -> HttpResponse:
-    form = LearningSearch(request.GET, areas=apcc.learning_areas())
+    form = LearningSearch(request.GET, areas=case_studies.learning_areas())
     data = form.cleaned_data if form.is_valid() else {}
     search = {k: data.get(k, "") for k in ("theme", "area")} | {"query": data.get("q", "")}
-    items = apcc.learning(**search)
+    items = case_studies.learning(**search)
     for item in items:
-        item.theme_labels = apcc.theme_labels(item.themes)
+        item.theme_labels = case_studies.theme_labels(item.themes)
     return render_htmx(request, "oversight/apcc_learning.html", {
         "form": form, "items": items, "searched": any(search.values()),
         "can_edit": can(request.user, "can_use_apcc_tools")}, partial="results")
@@ -366,11 +367,9 @@ def learning(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def case_study(request: HttpRequest, study_id: int) -> HttpResponse:
-    study = get_object_or_404(CaseStudy.objects.select_related("force"), pk=study_id)
-    if not study.published and not can(request.user, "can_use_apcc_tools"):
-        raise Http404("No such case study")
+    study = case_studies.case_study_for(request.user, study_id)
     return render(request, "oversight/apcc_case_study.html", {
-        "study": study, "themes": apcc.theme_labels(study.exit_themes),
+        "study": study, "themes": case_studies.theme_labels(study.exit_themes),
         "paragraphs": [p for p in study.body.split("\n\n") if p.strip()]})
 
 
@@ -382,7 +381,7 @@ def case_study_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 422
         if form.is_valid():
-            result, status = run_service(form, lambda: apcc.case_study_create(
+            result, status = run_service(form, lambda: case_studies.case_study_create(
                 actor=request.user, data=form.cleaned_data))
             if result:
                 messages.success(request, f"“{result.title}” is in the learning library.")
@@ -395,7 +394,7 @@ def case_study_create(request: HttpRequest) -> HttpResponse:
 
 def _support_context(request: HttpRequest, force: Force) -> dict:
     return {"force": force, "offers": apcc.offers_for(force),
-            "pairings": apcc.pairings_for(force, datetime.date.today(), active_only=True),
+            "pairings": buddies.pairings_for(force, datetime.date.today(), active_only=True),
             "can_respond": can(request.user, "can_edit_case", force)}
 
 

@@ -244,7 +244,7 @@ def _activity_form(request: HttpRequest, slug: str, activity_id: int | None) -> 
     activity = scrutiny.activity_for(force, activity_id) if activity_id else None
     form = ActivityForm(_posted(request), instance=activity,
                         concerns=scrutiny.force_concerns(force),
-                        initial={"date": timezone.localdate(), "formal": True})
+                        initial=None if activity else {"date": timezone.localdate()})
     if activity:
         call = lambda data: scrutiny.activity_update(  # noqa: E731
             actor=request.user, activity=activity, version=data.pop("version"), data=data)
@@ -352,9 +352,8 @@ def question_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
-    force = _force(request, slug)
-    question = scrutiny.question_for(force, question_id)
-    if question.force_id is None or not can(request.user, "can_edit_case", force):
+    question = scrutiny.question_for(_force(request, slug, edit=True), question_id)
+    if question.force_id is None:
         raise PermissionDenied("The toolkit's questions are shared and cannot be changed")
     if request.method == "POST" and "delete" in request.POST:
         try:
@@ -364,7 +363,8 @@ def question_edit(request: HttpRequest, slug: str, question_id: int) -> HttpResp
                                 instance=question)
             form.is_valid()
             form.add_error(None, refusal)
-            return _question_page(request, force, question, form, status=422)
+            return render(request, "oversight/questions_form.html",
+                          {**_question_context(question), "form": form}, status=422)
         messages.success(request, "The question is deleted.")
         return redirect(reverse("oversight:question-bank", args=[slug]))
     form = QuestionForm(_posted(request), instance=question)
@@ -380,11 +380,6 @@ def _bank_url(question: Question) -> str:
 def _question_context(question: Question) -> dict:
     asked, packs = scrutiny.question_uses(question)
     return {"force": question.force, "question": question, "asked": asked, "packs": packs}
-
-
-def _question_page(request, force, question, form, *, status: int) -> HttpResponse:
-    return render(request, "oversight/questions_form.html",
-                  {**_question_context(question), "form": form}, status=status)
 
 
 # Assured positions -----------------------------------------------------------------------------

@@ -61,6 +61,12 @@ def test_an_apcc_lead_sorts_the_dashboard_and_offers_support_that_the_office_acc
     assert page.evaluate("window.stillTheSamePage") is True, "the page was loaded again"
     screenshot(page, "dashboard-sorted-by-force")
 
+    page.get_by_label("Region").select_option(label="East Midlands")
+    expect(force_order(page)).to_have_text(["Lincolnshire Police"])
+    expect(page).to_have_url(re.compile(r"region=east-midlands"))
+    expect(page).to_have_url(re.compile(r"sort=force"))
+    assert page.evaluate("window.stillTheSamePage") is True, "the page was loaded again"
+
     page.get_by_role("link", name="Lincolnshire Police").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Lincolnshire Police")
     expect(page.get_by_text("Outstanding in Responding to the public (PEEL 2023–25); exited "
@@ -121,3 +127,33 @@ def test_the_dashboard_sorts_by_its_header_links_without_javascript(
     expect(page).to_have_url(re.compile(r"sort=months"))
     assert_clean_console(page)
     screenshot(page, "dashboard-no-js")
+
+
+def test_an_office_searches_the_learning_library_in_place(signed_in_page, pcc_a, screenshot):
+    from django.apps import apps
+
+    from oversight import case_studies
+
+    case_studies.load(apps)
+    page = signed_in_page(pcc_a)
+    page.goto("/apcc/learning/")
+    results = page.locator("#learning-results")
+    expect(results).to_contain_text("4 results")
+    assert_accessible(page)
+    page.evaluate("window.stillTheSamePage = true")
+
+    page.get_by_label("Exit theme").select_option(label="Asking for help")
+
+    expect(results).to_contain_text("1 result for this search")
+    expect(results).to_contain_text("Gloucestershire: out of Engage within 21 months")
+    expect(page).to_have_url(re.compile(r"theme=help"))
+    assert page.evaluate("window.stillTheSamePage") is True, "the page was loaded again"
+    screenshot(page, "learning-filtered")
+
+    page.get_by_role("link", name="Gloucestershire: out of Engage within 21 months").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Gloucestershire: out of Engage within 21 months")
+    expect(page.get_by_text("APCC Engage Toolkit (May 2024)")).to_be_visible()
+    assert_accessible(page)
+    assert_clean_console(page)
+    screenshot(page, "case-study")

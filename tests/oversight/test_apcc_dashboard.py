@@ -121,7 +121,7 @@ def test_an_office_silent_for_over_30_days_is_flagged_stale(apcc_lead, opcc_a, a
     cells = row_of(body(signed_in(apcc_lead).get(DASHBOARD)), "lincolnshire")
     assert "Stale" in cells and "No update for 45 days" in cells
     assert "Stale" in row_of(body(signed_in(apcc_lead).get(DASHBOARD)), "west-midlands")
-    assert "No update recorded" in row_of(body(signed_in(apcc_lead).get(DASHBOARD)),
+    assert "None recorded" in row_of(body(signed_in(apcc_lead).get(DASHBOARD)),
                                           "west-midlands")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from forces.models import Force, Grade, PeelArea, PeelAssessment, PeelCycle, PeelGrade
-from oversight import apcc
+from oversight import buddies
 from oversight.buddies import suggest_buddies
 from oversight.models import BuddyPairing, CauseOfConcern
 from tests.conftest import signed_in
@@ -141,21 +141,21 @@ def test_the_form_refuses_a_force_in_engage(apcc_lead, candidates, force_b):
 
 def test_the_service_refuses_the_force_itself(apcc_lead, force_a):
     with pytest.raises(ValidationError, match="cannot buddy itself"):
-        apcc.buddy_pair(actor=apcc_lead, force=force_a, buddy=force_a, reason="",
+        buddies.buddy_pair(actor=apcc_lead, force=force_a, buddy=force_a, reason="",
                         started=TODAY)
 
 
 def test_the_service_refuses_a_force_in_engage(apcc_lead, force_a, force_b):
     with pytest.raises(ValidationError, match="is in Engage itself"):
-        apcc.buddy_pair(actor=apcc_lead, force=force_a, buddy=force_b, reason="",
+        buddies.buddy_pair(actor=apcc_lead, force=force_a, buddy=force_b, reason="",
                         started=TODAY)
 
 
 def test_the_service_refuses_the_same_pairing_twice(apcc_lead, force_a):
     durham = Force.objects.get(slug="durham")
-    apcc.buddy_pair(actor=apcc_lead, force=force_a, buddy=durham, reason="", started=TODAY)
+    buddies.buddy_pair(actor=apcc_lead, force=force_a, buddy=durham, reason="", started=TODAY)
     with pytest.raises(ValidationError, match="already buddies"):
-        apcc.buddy_pair(actor=apcc_lead, force=force_a, buddy=durham, reason="",
+        buddies.buddy_pair(actor=apcc_lead, force=force_a, buddy=durham, reason="",
                         started=TODAY)
 
 
@@ -163,7 +163,7 @@ def test_only_apcc_leads_and_admins_may_pair(opcc_a, force_a):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        apcc.buddy_pair(actor=opcc_a, force=force_a, buddy=Force.objects.get(slug="durham"),
+        buddies.buddy_pair(actor=opcc_a, force=force_a, buddy=Force.objects.get(slug="durham"),
                         reason="", started=TODAY)
 
 

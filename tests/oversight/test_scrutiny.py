@@ -97,6 +97,14 @@ def test_editing_an_activity_saves_a_new_version(opcc_a, activity_a, concern_a):
     assert activity_a.version == 2 and not activity_a.concerns.exists()
 
 
+def test_the_edit_form_shows_what_was_saved(opcc_a, activity_a):
+    activity_a.formal = False
+    activity_a.save()
+    body = signed_in(opcc_a).get(f"{LOG}{activity_a.pk}/edit/").content.decode()
+    assert f'value="{activity_a.date.isoformat()}"' in body
+    assert 'value="False" id="id_formal_1" required checked' in body
+
+
 def test_a_stale_edit_is_refused_with_the_banner_and_the_typed_text_kept(opcc_a, activity_a):
     url = f"{LOG}{activity_a.pk}/edit/"
     first, second = signed_in(opcc_a), signed_in(opcc_a)

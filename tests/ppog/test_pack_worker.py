@@ -7,8 +7,9 @@ import hashlib
 
 import pytest
 
+from ppog import pdf
 from ppog.models import BriefingPack, IssuedPack, PackRender
-from ppog.tasks import CHANGED_AFTER_APPROVAL, render_pack
+from ppog.tasks import CHANGED_AFTER_APPROVAL, COULD_NOT_RENDER, render_pack
 from tests.ppog.test_pack_content import make_pack_case
 from tests.worker import running_worker
 
@@ -79,6 +80,18 @@ def test_a_render_that_runs_out_of_time_fails_with_a_message(settings, media, pa
     assert render.state == PackRender.State.FAILED
     assert render.error == ("The pack took longer than 0.01 seconds to render and was stopped")
     assert render.finished_at is not None and not render.pdf
+
+
+def test_a_renderer_that_breaks_fails_the_render_with_a_plain_message(
+        media, pack, opcc_a, monkeypatch):
+    def broken(html):
+        raise RuntimeError("cairo went away")
+
+    monkeypatch.setattr(pdf, "write_pdf", broken)  # runs in the forked child
+    render = PackRender.objects.create(pack=pack, pack_version=pack.version, requested_by=opcc_a)
+    render_pack(render.pk)
+    render.refresh_from_db()
+    assert (render.state, render.error) == (PackRender.State.FAILED, COULD_NOT_RENDER)
 
 
 @pytest.mark.redis
