@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from engage import admin_notify  # noqa: F401  (reminders, notifications, outbox)
 from engage.admin_site import AuditedAdmin
 from engage.models import Membership, User
 

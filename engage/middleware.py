@@ -13,7 +13,8 @@ from django.urls import reverse
 from engage.permissions import must_use_second_factor
 
 # Paths a signed-out person may reach. Static files are served before this middleware runs.
-OPEN_PATHS = ("/accounts/login/", "/healthz", "/static/", "/assets/", "/favicon.ico")
+OPEN_PATHS = ("/accounts/login/", "/healthz", "/static/", "/assets/", "/favicon.ico",
+              "/notifications/unsubscribe/")
 SECOND_FACTOR_PATHS = ("/accounts/two-factor/", "/accounts/logout/")
 
 

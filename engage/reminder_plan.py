@@ -131,7 +131,8 @@ def _people() -> People:
 
 
 def _each(people: People, force_id: int, roles: Iterable[str], **fields) -> list[Planned]:
-    return [Planned(user_id=uid, force_id=force_id, **fields) for uid in people.of(force_id, *roles)]
+    return [Planned(user_id=uid, force_id=force_id, **fields)
+            for uid in people.of(force_id, *roles)]
 
 
 # Review points -------------------------------------------------------------------------------
@@ -159,7 +160,8 @@ def _review_points(today: datetime.date, people: People) -> list[Planned]:
         planned += _each(
             people, force.pk, roles, kind=Kind.REVIEW_POINT_PASSED, key=f"{base}:passed",
             due_at=at_nine(point.due + datetime.timedelta(days=1)), url=url, catch_up=False,
-            subject=f"{force}: review point of {long_date(point.due)} passed with no review recorded",
+            subject=(f"{force}: review point of {long_date(point.due)} passed with no review "
+                     "recorded"),
             body=(f"HMCI expected: {point.expectation}\nRecord whether it was met, and when it "
                   "was reviewed."))
     return planned
@@ -340,10 +342,11 @@ def _s55_reports(today: datetime.date, people: People) -> list[Planned]:
                 due_at=at_nine(due - datetime.timedelta(days=days)),
                 url=_url("oversight:reports", force.slug,
                          fallback=_url("forces:force-detail", force.slug)),
-                subject=f"The PCC's comments on an HMICFRS report are due {long_date(due)}",
-                body=(f"“{report.title}” was published on {long_date(report.published)}. "
-                      "The PCC must publish comments on it within 56 days (s55 Police Act "
-                      f"1996): by {long_date(due)}, {days} days from this reminder."))
+                subject=(f"{force}: the PCC's comments on an HMICFRS report are due in {days} "
+                         f"days ({long_date(due)})"),
+                body=(f"“{report.title}” was published on {long_date(report.published)}. The "
+                      "PCC must publish comments on it within 56 days (section 55 of the Police "
+                      f"Act 1996), that is by {long_date(due)}."))
     return planned
 
 
@@ -370,9 +373,18 @@ def _refresh(reminder: Reminder, planned: Planned) -> bool:
     return changed
 
 
+def _existing(planned: dict[tuple[int, str], Planned], now: datetime.datetime) -> dict:
+    """The rows planning may touch: every pending one, every recent one, and those of states
+    still holding since long ago (sent once, and not to be offered to the database again)."""
+    window = now - CATCH_UP
+    old_keys = {p.key for p in planned.values() if p.due_at is None or p.due_at < window}
+    rows = Reminder.objects.filter(Q(state=Reminder.State.PENDING) | Q(due_at__gte=window)
+                                   | Q(key__in=old_keys))
+    return {(r.user_id, r.key): r for r in rows}
+
+
 def _apply(planned: dict[tuple[int, str], Planned], now: datetime.datetime) -> PlanResult:
-    existing = {(r.user_id, r.key): r for r in Reminder.objects.filter(
-        Q(state=Reminder.State.PENDING) | Q(due_at__gte=now - CATCH_UP))}
+    existing = _existing(planned, now)
     create, update, revive = [], [], []
     for ident, plan in planned.items():
         row = existing.get(ident)

@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "engage.context_processors.navigation",
+                "engage.notify_context.notification_count",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },

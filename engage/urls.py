@@ -17,6 +17,7 @@ urlpatterns = [
     path("forces/", include("forces.urls")),
     path("forces/<slug:slug>/", include("oversight.urls")),
     path("ppog/", include("ppog.urls")),
+    path("notifications/", include("engage.urls_notifications")),
     path("apcc/", include(("oversight.urls_apcc", "apcc"))),
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -36,7 +36,7 @@ def _back(request: HttpRequest, default: str) -> str:
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = notifications.notifications_page(request.user, request.GET.get("page"))
-    return _htmx(request, "engage/notifications_list.html", {
+    return render(request, "engage/notifications_list.html", {
         "page": page, "items": page.object_list,
         "unread": notifications.unread_count(request.user)})
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from oversight import urls_measures, urls_scrutiny, urls_transfer, urls_updates
+from oversight import urls_measures, urls_reports, urls_scrutiny, urls_transfer, urls_updates
 from oversight.views import case, concerns, plan
 
 app_name = "oversight"
@@ -30,4 +30,5 @@ urlpatterns = [
     *urls_transfer.urlpatterns,
     *urls_measures.urlpatterns,
     *urls_scrutiny.urlpatterns,
+    *urls_reports.urlpatterns,
 ]

@@ -330,7 +330,8 @@ def _changes(case: EngageCase, concerns: list[CauseOfConcern], before: Slot | No
                                      "status", "completed"))
     by_id = {a.pk: a for a in actions}
     status_events = _status_events("oversight.action", by_id, start)
-    completed_ids = {int(e.object_pk) for e in status_events if e.changes["status"][1] == "complete"}
+    completed_ids = {int(e.object_pk) for e in status_events
+                     if e.changes["status"][1] == "complete"}
     completed = [a for a in actions if a.status == "complete" and (
         a.pk in completed_ids or (a.completed and (since is None or a.completed >= since)))]
     overdue = [a for a in actions if a.status != "complete" and a.due < until

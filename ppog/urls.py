@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from ppog import urls_packs
+from ppog import urls_ical, urls_packs
 from ppog.views import meetings, slots
 
 app_name = "ppog"
@@ -9,6 +9,7 @@ urlpatterns = [
     path("", meetings.meeting_list, name="meeting-list"),
     path("new/", meetings.meeting_create, name="meeting-create"),
     path("<int:meeting_id>/", meetings.meeting_detail, name="meeting-detail"),
+    *urls_ical.urlpatterns,
     path("<int:meeting_id>/slots/new/", meetings.slot_create, name="slot-create"),
     path("<int:meeting_id>/<slug:slug>/", slots.slot_detail, name="slot-detail"),
     path("<int:meeting_id>/<slug:slug>/edit/", slots.slot_edit, name="slot-edit"),

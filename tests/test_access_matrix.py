@@ -119,6 +119,20 @@ MATRIX = {
                                 case_page(EDIT_GET, EDIT_POST)),
     "oversight:position-activity": (lambda f: {"slug": f["a"].slug, "position_id": f["position"].pk},
                                     case_page(EDIT_GET, EDIT_POST)),
+    "notifications:list": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "notifications:read": (lambda f: {"notification_id": f["note"].pk},
+                           {"GET": everyone(405), "POST": {**everyone(404), "opcc_a": 302}}),
+    "notifications:read-all": (None, {"GET": everyone(405), "POST": everyone(302)}),
+    "notifications:preferences": (None, {"GET": everyone(200), "POST": everyone(422)}),
+    # The link in every email: works signed out; GET confirms, POST unsubscribes.
+    "notifications:unsubscribe": (lambda f: {"token": f["token"]},
+                                  {"GET": everyone(200, anonymous=200),
+                                   "POST": everyone(302, anonymous=302)}),
+    "ppog:meeting-ical": (meeting, {"GET": everyone(200), "POST": everyone(405)}),
+    "oversight:reports": (slug, case_page(READ)),
+    "oversight:report-create": (slug, case_page(EDIT_GET, EDIT_POST)),
+    "oversight:report-response": (lambda f: {"slug": f["a"].slug, "report_id": f["report"].pk},
+                                  case_page(EDIT_GET, EDIT_POST)),
     "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
     # With nothing pending, confirming goes back to the upload page.
     "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
@@ -198,6 +212,16 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     question = Question.objects.create(force=force_a, audience="cc", text="Our own question")
     position = Position.objects.create(concern=concern, side="opcc", rag="amber", statement="s",
                                        as_of=datetime.date(2025, 6, 2))
+    from django.core import signing
+
+    from engage.models import Notification
+    from oversight.models import HmicfrsReport
+
+    note = Notification.objects.create(user=personas["opcc_a"], occurrence="matrix", kind="review_soon",
+                                       subject="A reminder")
+    token = signing.dumps({"u": personas["opcc_a"].pk, "k": "review_soon"}, salt="unsubscribe")
+    report = HmicfrsReport.objects.create(force=force_a, title="PEEL report",
+                                          published=datetime.date(2025, 5, 1))
     slot_add(actor=personas["opcc_a"], meeting=ppog_meeting, case=case)
     case_b = EngageCase.objects.create(force=force_b,
                                        period=force_b.monitoring_periods.get(end__isnull=True))
@@ -209,7 +233,8 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     return {"a": force_a, "b": force_b, "case": case, "concern": concern, "rec": rec,
             "action": action, "evidence": evidence, "measure": measure_a,
             "meeting": ppog_meeting, "activity": activity, "asked": asked,
-            "follow_up": follow_up, "question": question, "position": position}
+            "follow_up": follow_up, "question": question, "position": position,
+            "note": note, "token": token, "report": report}
 
 
 def _evidence(case, action):

@@ -257,9 +257,11 @@ def force_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _offer_page(request: HttpRequest, force: Force, offer: SupportOffer | None) -> HttpResponse:
-    form = _bound(OfferForm, request, instance=offer, initial={
-        "offered_on": datetime.date.today(), "status": SupportOffer.Status.OFFERED,
-        "kind": request.GET.get("kind")})
+    # Defaults for a new offer only: initial values would override an instance's own.
+    initial = {} if offer else {"offered_on": datetime.date.today(),
+                                "status": SupportOffer.Status.OFFERED,
+                                "kind": request.GET.get("kind")}
+    form = _bound(OfferForm, request, instance=offer, initial=initial)
     status = 200
     if request.method == "POST":
         status = 422
@@ -324,7 +326,7 @@ def debrief(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("This force has no closed Engage case")
     existing = case_studies.debrief_of(case)
     form = _bound(DebriefForm, request, instance=existing,
-                  initial={"recorded_on": datetime.date.today()})
+                  initial={} if existing else {"recorded_on": datetime.date.today()})
     status = 200
     if request.method == "POST":
         status = 422

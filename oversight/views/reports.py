@@ -19,7 +19,8 @@ from oversight.views.base import run_service
 class ReportForm(forms.Form):
     title = forms.CharField(label="Title of the report", max_length=300,
                             error_messages={"required": "Enter the report's title"})
-    url = forms.URLField(label="Link to the report (optional)", required=False, assume_scheme="https",
+    url = forms.URLField(label="Link to the report (optional)", required=False,
+                         assume_scheme="https",
                          error_messages={"invalid": "Enter a link starting https://"})
     published = forms.DateField(
         label="Date HMICFRS published it", widget=DateInput(),

@@ -102,7 +102,8 @@ def wired(settings, monkeypatch):
     the context processor, and unsubscribe as an open path. Once added, this changes nothing."""
     processors = settings.TEMPLATES[0]["OPTIONS"]["context_processors"]
     if NOTIFY_CONTEXT not in processors:
-        settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": {
-            **settings.TEMPLATES[0]["OPTIONS"], "context_processors": [*processors, NOTIFY_CONTEXT]}}]
+        options = {**settings.TEMPLATES[0]["OPTIONS"],
+                   "context_processors": [*processors, NOTIFY_CONTEXT]}
+        settings.TEMPLATES = [{**settings.TEMPLATES[0], "OPTIONS": options}]
     if not any(UNSUBSCRIBE_PATH.startswith(p) for p in middleware.OPEN_PATHS):
         monkeypatch.setattr(middleware, "OPEN_PATHS", (*middleware.OPEN_PATHS, UNSUBSCRIBE_PATH))

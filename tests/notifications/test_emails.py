@@ -44,5 +44,6 @@ def test_a_digest_lists_each_reminder_with_an_unsubscribe_for_each_kind(opcc_a, 
     kinds = {_token(line.split(": ", 1)[1])["k"] for line in text.splitlines()
              if line.startswith("Stop emails about")}
     assert kinds == {"review_soon", "follow_up_due"}
-    assert 'href="https://engage.example.org/forces/lincolnshire/case/">Review in 7 days</a>' in html
+    link = 'href="https://engage.example.org/forces/lincolnshire/case/">Review in 7 days</a>'
+    assert link in html
     assert "weekly digest" in text and "weekly digest" in html

@@ -104,7 +104,8 @@ def test_signed_out_people_are_sent_to_sign_in(opcc_a):
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_the_badge_counts_unread_notifications_for_screen_readers_too(opcc_a, django_assert_num_queries):
+def test_the_badge_counts_unread_notifications_for_screen_readers_too(
+        opcc_a, django_assert_num_queries):
     note(opcc_a, 1)
     note(opcc_a, 2)
     note(opcc_a, 3, read=True)

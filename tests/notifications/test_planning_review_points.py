@@ -150,3 +150,13 @@ def test_a_closed_case_s_review_points_are_not_reminded(everyone, case_a):
     period.save()
     plan()
     assert pending(everyone["opcc_a"]) == []
+
+
+def test_a_passed_review_point_is_reminded_once_however_long_it_stays_unreviewed(everyone,
+                                                                                 case_a):
+    point(case_a, days(-1))
+    plan(at(TODAY))
+    Reminder.objects.update(state=Reminder.State.SENT)
+    result = plan(at(days(10)))
+    assert result.created == 0 and result.revived == 0
+    assert Reminder.objects.filter(user=everyone["opcc_a"], kind=PASSED).count() == 1

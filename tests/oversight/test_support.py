@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import types
 
 import pytest
@@ -201,3 +202,12 @@ def test_the_service_refuses_a_second_answer(opcc_a, offer_a):
     with pytest.raises(Exception, match="already accepted"):
         apcc.offer_respond(actor=opcc_a, offer=offer_a, accept=False,
                            today=TODAY + datetime.timedelta(days=1))
+
+
+def test_the_edit_form_shows_the_offer_as_saved(apcc_lead, offer_a):
+    SupportOffer.objects.filter(pk=offer_a.pk).update(
+        status="in_progress", offered_on=datetime.date(2026, 1, 5))
+    page = signed_in(apcc_lead).get(f"/apcc/offers/{offer_a.pk}/edit/").content.decode()
+    assert 'value="2026-01-05"' in page
+    radio = re.search(r'<input type="radio" name="status" value="in_progress"[^>]*>', page)
+    assert radio and "checked" in radio.group(0)

@@ -226,7 +226,8 @@ def test_the_pdf_is_tagged_with_its_language_and_title(force_a, opcc_a, tmp_path
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
     assert root["/Lang"] == "en-GB"
-    assert reader.metadata.title == f"PPOG briefing pack – Lincolnshire Police – {meeting:%-d %B %Y}"
+    assert reader.metadata.title == (
+        f"PPOG briefing pack – Lincolnshire Police – {meeting:%-d %B %Y}")
     assert 'pdfuaid:part="1"' in root["/Metadata"].get_object().get_data().decode()
     figures = [e for e in structure(root["/StructTreeRoot"]) if e.get("/S") == "/Figure"]
     assert [str(f["/Alt"]) for f in figures] == ["Calls answered in time 1",

@@ -17,17 +17,39 @@ from tests.reliability.stack import BACKOFF, LEASE, TICK, running_stack
 DOC = Path(__file__).resolve().parents[2] / "docs" / "reliability.md"
 
 
-@pytest.fixture
-def sink():
+WORKERS = ["w1", "w2"]
+
+
+@pytest.fixture(scope="module")
+def module_sink():
     with SmtpSink() as sink:
         yield sink
 
 
-@pytest.fixture
-def stack(tmp_path, sink, transactional_db):
-    with running_stack(tmp_path, smtp_url=sink.url, tick=TICK, lease=LEASE,
-                       backoff=BACKOFF) as stack:
+@pytest.fixture(scope="module")
+def module_stack(tmp_path_factory, module_sink, django_db_setup):
+    """Two workers for the whole module: each takes ~10 s to start on this machine."""
+    with running_stack(tmp_path_factory.mktemp("stack"), smtp_url=module_sink.url, tick=TICK,
+                       lease=LEASE, backoff=BACKOFF) as stack:
+        stack.start(workers=WORKERS)
         yield stack
+
+
+@pytest.fixture
+def sink(module_sink):
+    module_sink.reset()
+    return module_sink
+
+
+@pytest.fixture
+def stack(module_stack, sink, transactional_db):
+    """Both workers running (a test may have killed them), nothing left on the queue."""
+    module_stack.flush_broker()
+    missing = [name for name in WORKERS if name not in module_stack.procs]
+    if missing:
+        module_stack.start(workers=missing)
+    yield module_stack
+    module_stack.stop(*[name for name in module_stack.procs if name not in WORKERS])
 
 
 @pytest.fixture

@@ -66,6 +66,16 @@ class SmtpSink:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
+    def reset(self) -> None:
+        """Forget what was received and every fault set (between tests)."""
+        with self._lock:
+            self.received.clear()
+            self._offered.clear()
+            self.refused = self.dropped = self.fail_data = self.fail_each = 0
+            self.hold_at = None
+            self.holding.clear()
+            self._release.clear()
+
     def release(self) -> None:
         self._release.set()
 

@@ -62,11 +62,23 @@ class Stack:
         for name in beats:
             self._wait_for(name, logs[name], "beat: Starting")
 
-    def kill(self, name: str) -> None:
+    def kill(self, *names: str) -> None:
         """SIGKILL: no warm shutdown, no acks, no cleanup, as when a machine dies."""
-        proc = self.procs.pop(name)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
+        for name in names:
+            self.procs[name].send_signal(signal.SIGKILL)
+        for name in names:
+            self.procs.pop(name).wait(10)
+
+    def stop(self, *names: str) -> None:
+        """A warm shutdown (SIGTERM) of the named processes, or of all."""
+        procs = [self.procs.pop(name) for name in names or list(self.procs)]
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     def publish_tick(self, copies: int = 1, *, same_message: bool = False) -> None:
         """What beat sends each tick; ``copies`` at once, optionally with one task id."""
@@ -78,16 +90,6 @@ class Stack:
 
     def flush_broker(self) -> None:
         redis.Redis.from_url(BROKER_URL).flushdb()
-
-    def stop(self) -> None:
-        for proc in self.procs.values():
-            proc.terminate()
-        for proc in self.procs.values():
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        self.procs.clear()
 
     def _log(self, name: str) -> Path:
         self._starts += 1
