@@ -18,10 +18,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 
 from engage.models_notify import (
@@ -60,7 +59,8 @@ def run_tick(*, now: datetime.datetime | None = None, queue_send: bool = True) -
 
 def dispatch_due(*, now: datetime.datetime | None = None, batch: int = 500,
                  queue_send: bool = True) -> int:
-    """Dispatch every reminder due by ``now``, ``batch`` to a transaction; returns how many."""
+    """Dispatch every reminder due by ``now`` (by default, when each batch starts), ``batch``
+    to a transaction; returns how many."""
     total = 0
     while True:
         claimed = _dispatch_batch(now or timezone.now(), batch, queue_send)
@@ -72,7 +72,7 @@ def dispatch_due(*, now: datetime.datetime | None = None, batch: int = 500,
 def _dispatch_batch(now: datetime.datetime, batch: int, queue_send: bool) -> int:
     with transaction.atomic():
         reminders = list(
-            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+            Reminder.objects
             .select_related("user")
             .filter(state=Reminder.State.PENDING, due_at__lte=now)
             .order_by("due_at")[:batch]
@@ -189,7 +189,7 @@ def _write_digests(delivery: str, period: Period, now: datetime.datetime,
     in_period = Notification.objects.filter(created_at__gte=period.start,
                                             created_at__lt=period.end,
                                             kind__in=_kinds_anyone_digests(delivery))
-    user_ids = set(in_period.values_list("user_id", flat=True).distinct())
+    user_ids = set(in_period.order_by().values_list("user_id", flat=True).distinct())
     done = set(OutboxEmail.objects.filter(
         key__in=[_digest_key(u, period) for u in user_ids]).values_list("user_id", flat=True))
     waiting = user_ids - done
@@ -240,8 +240,9 @@ def _reminder_email(reminder: Reminder, now: datetime.datetime) -> OutboxEmail:
         "url": absolute_url(reminder.url), "kind": reminder.kind,
         "kind_label": ReminderKind(reminder.kind).label,
         "unsubscribe_url": unsubscribe_url(user, reminder.kind),
+        "preferences_url": _preferences_url(),
     }
-    text, html = _render("reminder", context, _reminder_fallback)
+    text, html = _render("reminder", context)
     return OutboxEmail(key=_reminder_key(reminder.pk, reminder.key), user=user, to=user.email,
                        subject=reminder.subject, text=text, html=html, kind=reminder.kind,
                        send_after=now, created_at=now)
@@ -258,40 +259,20 @@ def _digest_email(user, notes: list[Notification], delivery: str, period: Period
                    "kind_label": ReminderKind(n.kind).label} for n in notes],
         "unsubscribe": [{"kind_label": ReminderKind(k).label,
                          "url": unsubscribe_url(user, k)} for k in kinds],
+        "preferences_url": _preferences_url(),
     }
-    text, html = _render("digest", context, _digest_fallback)
+    text, html = _render("digest", context)
     return {"user": user, "to": user.email, "subject": context["subject"], "text": text,
             "html": html, "send_after": now, "created_at": now}
 
 
-def _render(name: str, context: dict, fallback) -> tuple[str, str]:
-    """The email templates (engage/email/<name>.txt and .html) where they exist, else ours."""
+def _preferences_url() -> str:
     try:
-        text = get_template(f"engage/email/{name}.txt").render(context)
-        html = get_template(f"engage/email/{name}.html").render(context)
-    except TemplateDoesNotExist:
-        return fallback(context)
-    return text, html
+        return absolute_url(reverse("notifications:preferences"))
+    except NoReverseMatch:
+        return ""
 
 
-def _reminder_fallback(c: dict) -> tuple[str, str]:
-    text = (f"{c['subject']}\n\n{c['body']}\n\n{c['url']}\n\n"
-            f"Stop emails about \"{c['kind_label']}\": {c['unsubscribe_url']}\n")
-    html = format_html(
-        '<p><strong>{}</strong></p><p>{}</p><p><a href="{}">{}</a></p>'
-        '<p><small><a href="{}">Stop emails about “{}”</a></small></p>',
-        c["subject"], c["body"], c["url"], c["url"], c["unsubscribe_url"], c["kind_label"])
-    return text, html
-
-
-def _digest_fallback(c: dict) -> tuple[str, str]:
-    lines = [f"- {i['subject']}\n  {i['url']}" for i in c["items"]]
-    stops = [f"Stop emails about \"{u['kind_label']}\": {u['url']}" for u in c["unsubscribe"]]
-    text = f"{c['subject']}\n\n" + "\n".join(lines) + "\n\n" + "\n".join(stops) + "\n"
-    html = format_html(
-        "<p><strong>{}</strong></p><ul>{}</ul><p><small>{}</small></p>", c["subject"],
-        format_html_join("", '<li><a href="{}">{}</a></li>',
-                         ((i["url"], i["subject"]) for i in c["items"])),
-        format_html_join("<br>", '<a href="{}">Stop emails about “{}”</a>',
-                         ((u["url"], u["kind_label"]) for u in c["unsubscribe"])))
-    return text, html
+def _render(name: str, context: dict) -> tuple[str, str]:
+    return (render_to_string(f"engage/email/{name}.txt", context),
+            render_to_string(f"engage/email/{name}.html", context))

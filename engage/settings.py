@@ -148,6 +148,8 @@ STORAGES = {
 # Uploaded evidence lives outside the web root and is only ever served through a view.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# A briefing pack render is stopped after this long (below CELERY_TASK_TIME_LIMIT).
+PACK_RENDER_TIMEOUT = env_int("PACK_RENDER_TIMEOUT", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WHITENOISE_USE_FINDERS = DEBUG
 
@@ -190,4 +192,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -42,6 +42,7 @@ def running_worker(broker_url: str = TEST_REDIS_URL.rsplit("/", 1)[0] + "/14"):
     saved = {k: celery_app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     celery_app.conf.update(broker_url=broker_url, result_backend=broker_url,
                            task_always_eager=False)
+    _reset_pools()
     try:
         _wait_until_ready(worker)
         yield worker
@@ -53,9 +54,19 @@ def running_worker(broker_url: str = TEST_REDIS_URL.rsplit("/", 1)[0] + "/14"):
             worker.kill()
         log.close()
         celery_app.conf.update(saved)
-        celery_app.pool.force_close_all()
-        celery_app._pool = None  # the next use opens fresh pools on the restored broker
-        celery_app.amqp._producer_pool = None
+        _reset_pools()
+
+
+def _reset_pools() -> None:
+    """Forget connections and the result backend, so the next use opens them on the broker
+    now configured (kombu keeps its pools in a global registry)."""
+    import kombu.pools
+
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
 
 
 def _wait_until_ready(worker: subprocess.Popen, timeout: float = 30) -> None:

@@ -4,14 +4,39 @@ running), stores its PDF, and issues the pack only while the PCC's approval stil
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 
+import kombu.pools
 import pytest
 
+from engage.celery import app as celery_app
 from ppog import pdf
 from ppog.models import BriefingPack, IssuedPack, PackRender
 from ppog.tasks import CHANGED_AFTER_APPROVAL, COULD_NOT_RENDER, render_pack
 from tests.ppog.test_pack_content import make_pack_case
 from tests.worker import running_worker
+
+
+@contextmanager
+def worker_with_results():
+    """running_worker, with the test process's broker connections and result backend made anew
+    on the way in and out: kombu keeps pools in a global registry, so a pool closed by an
+    earlier worker test, or a backend cached by an in-process task, would otherwise be reused."""
+    fresh_connections()
+    try:
+        with running_worker() as worker:
+            fresh_connections()
+            yield worker
+    finally:
+        fresh_connections()
+
+
+def fresh_connections() -> None:
+    kombu.pools.reset()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture
@@ -102,7 +127,7 @@ def test_a_real_worker_renders_the_pack_through_redis(transactional_db, referenc
     settings.MEDIA_ROOT = tmp_path
     pack = make_pack_case(force_a, opcc_a).pack
     render = PackRender.objects.create(pack=pack, pack_version=pack.version, requested_by=opcc_a)
-    with running_worker():
+    with worker_with_results():
         assert render_pack.delay(render.pk).get(timeout=60) == PackRender.State.DONE
     render.refresh_from_db()
     assert render.state == PackRender.State.DONE

@@ -49,7 +49,9 @@ def stack(module_stack, sink, transactional_db):
     if missing:
         module_stack.start(workers=missing)
     yield module_stack
-    module_stack.stop(*[name for name in module_stack.procs if name not in WORKERS])
+    extras = [name for name in module_stack.procs if name not in WORKERS]
+    if extras:
+        module_stack.stop(*extras)
 
 
 @pytest.fixture

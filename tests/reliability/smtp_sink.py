@@ -6,7 +6,7 @@ Faults on demand:
 - ``fail_data = N``: answer 451 to the next N DATA commands (the server is "busy");
 - ``fail_each = N``: refuse every message (by Message-ID) with 451 at the end of its data the
   first N times it is offered, as a greylisting server does;
-- ``hold_at = k``: keep the k-th accepted message waiting for its 250 until ``release()``.
+- ``hold_at = k``: keep the k-th accepted message (once) waiting for its 250 until ``release()``.
   A client that goes away meanwhile has not been told the message was accepted, so it is
   dropped, as a real server must (RFC 5321 §4.1.1.4: the 250 is what commits it).
 """
@@ -138,6 +138,8 @@ class SmtpSink:
                 self.refused += 1
                 return "451 4.7.1 greylisted, try again later"
             hold = self.hold_at is not None and len(self.received) + 1 == self.hold_at
+            if hold:
+                self.hold_at = None  # once
         if hold:
             self.holding.set()
             while not self._release.is_set() and not gone():

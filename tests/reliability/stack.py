@@ -56,11 +56,11 @@ class Stack:
             logs[name] = self._log(name)
             self.procs[name] = self._spawn(
                 logs[name], "beat", "-s", str(self.logs / f"{name}-schedule"),
-                "--max-interval", str(self.tick))
+                "--max-interval", str(max(1, round(self.tick))))
         for name in workers:
             self._wait_for(name, logs[name], "ready.")
-        for name in beats:
-            self._wait_for(name, logs[name], "beat: Starting")
+        for name in beats:  # beat says it is starting long before it sends anything
+            self._wait_for(name, logs[name], "Sending due task")
 
     def kill(self, *names: str) -> None:
         """SIGKILL: no warm shutdown, no acks, no cleanup, as when a machine dies."""
@@ -88,8 +88,13 @@ class Stack:
                 task.apply_async(queue=self.queue, expires=self.tick,
                                  task_id=task_id if same_message else None)
 
-    def flush_broker(self) -> None:
-        redis.Redis.from_url(BROKER_URL).flushdb()
+    def flush_broker(self) -> tuple[int, int]:
+        """FLUSHDB; returns how many messages were queued and how many taken but unacked."""
+        client = redis.Redis.from_url(BROKER_URL)
+        with client.pipeline() as pipe:
+            pipe.llen(self.queue).hlen("unacked").flushdb()
+            queued, unacked, _ = pipe.execute()
+        return queued, unacked
 
     def _log(self, name: str) -> Path:
         self._starts += 1
