@@ -72,7 +72,7 @@ def dispatch_due(*, now: datetime.datetime | None = None, batch: int = 500,
 def _dispatch_batch(now: datetime.datetime, batch: int, queue_send: bool) -> int:
     with transaction.atomic():
         reminders = list(
-            Reminder.objects
+            Reminder.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("user")
             .filter(state=Reminder.State.PENDING, due_at__lte=now)
             .order_by("due_at")[:batch]

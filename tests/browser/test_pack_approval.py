@@ -7,8 +7,10 @@ import datetime
 import re
 
 import pytest
+from django.apps import apps
 from playwright.sync_api import Page, expect
 
+from oversight import question_bank
 from ppog.models import BriefingPack, Meeting
 from ppog.services import slot_add
 from tests.browser.conftest import assert_accessible, assert_clean_console
@@ -109,6 +111,8 @@ def test_sections_and_questions_work_without_javascript(
     meeting = Meeting.objects.create(date=datetime.date.today() + datetime.timedelta(days=14),
                                      online=True)
     pack = slot_add(actor=opcc_a, meeting=meeting, case=case_a).pack
+    # The live server's database is flushed between tests: put the toolkit's bank back.
+    question_bank.load(apps)
     page = signed_in_page(opcc_a, java_script_enabled=False)
     page.set_default_timeout(10_000)
 
