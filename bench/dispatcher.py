@@ -13,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +107,20 @@ def claim_plan() -> str:
         sql, params = query.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = [row[0] for row in cursor.fetchall()]
-    return next((line.strip().lstrip("-> ") for line in plan if "Scan" in line), plan[0])
+    scan = next((line for line in plan if "Scan" in line), plan[0])
+    return scan.strip().lstrip("-> ").split("  (cost")[0]
+
+
+@contextmanager
+def created_at_index():
+    """What an index on Notification.created_at would save the digest query (then dropped)."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE INDEX bench_notification_created "
+                       "ON engage_notification (created_at)")
+        try:
+            yield
+        finally:
+            cursor.execute("DROP INDEX bench_notification_created")
 
 
 def main() -> None:
@@ -123,10 +137,13 @@ def main() -> None:
                     f"| {notes:,} | {emails:,} |")
         print(rows[-1], flush=True)
     dispatch_ms, digest_ms = empty_ticks()
+    with created_at_index():
+        _, indexed_ms = empty_ticks()
     pending = Reminder.objects.filter(user__in=users, state=Reminder.State.PENDING).count()
     notifications = Notification.objects.count()
     plan = claim_plan()
-    print(f"empty tick: dispatch {dispatch_ms:.1f} ms, digests {digest_ms:.1f} ms; {plan}")
+    print(f"empty tick: dispatch {dispatch_ms:.1f} ms, digests {digest_ms:.1f} ms "
+          f"({indexed_ms:.1f} ms with an index); {plan}")
     write_section("Reminder dispatcher", [
         f"`python bench/dispatcher.py` on {connection.vendor}: {ROWS:,} reminder rows for "
         f"{PEOPLE} people, half due (in the last day) and half not (up to 30 days ahead), "
@@ -138,7 +155,8 @@ def main() -> None:
         f"{ROWS - pending:,} sent (median of {EMPTY_TICKS}): `dispatch_due` {dispatch_ms:.1f} ms "
         f"(the claim is `{plan}`); `digest_due` {digest_ms:.1f} ms, which reads the "
         f"{notifications:,} notifications with a sequential scan because `Notification` has no "
-        "index on `created_at`; with one it took 2.6 ms on the same data.",
+        f"index on `created_at`; with one (made for the measurement, then dropped) it took "
+        f"{indexed_ms:.1f} ms.",
     ])
 
 

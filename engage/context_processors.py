@@ -20,6 +20,9 @@ def navigation(request) -> dict:
         slug = Force.objects.filter(pk=next(iter(own))).values_list("slug", flat=True).first()
         if slug:
             items.append(("Our force", reverse("forces:force-detail", args=[slug])))
+    if can(user, "can_use_apcc_tools"):
+        items.append(("APCC", reverse("apcc:dashboard")))
+    items.append(("Learning", reverse("apcc:learning")))
     if is_admin(user):
         items.append(("Admin", reverse("admin:index")))
     # The longest matching item is the current one: /forces/lincolnshire/ is "Our force".

@@ -16,6 +16,7 @@ import hashlib
 import logging
 import smtplib
 import time
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +27,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from engage.models_notify import OutboxEmail
+
+if TYPE_CHECKING:
+    from engage.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +49,7 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=unit * min(2**attempts, 60))
 
 
-def unsubscribe_url(user, kind: str) -> str:
+def unsubscribe_url(user: User, kind: str) -> str:
     """A link that stops emails of one kind for one person, with no sign-in needed."""
     token = signing.dumps({"u": user.pk, "k": kind}, salt=UNSUBSCRIBE_SALT)
     return f"{settings.SITE_URL.rstrip('/')}/notifications/unsubscribe/{token}/"
@@ -135,7 +139,8 @@ def _record_failure(row: OutboxEmail, exc: Exception, now: datetime.datetime) ->
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if row.attempts >= MAX_ATTEMPTS:
         changes = {"state": OutboxEmail.State.FAILED}
-        logger.error("Gave up on outbox email %s after %s attempts: %s", row.pk, row.attempts, error)
+        logger.error("Gave up on outbox email %s after %s attempts: %s",
+                     row.pk, row.attempts, error)
     else:
         changes = {"send_after": now + backoff(row.attempts)}
         logger.warning("Outbox email %s attempt %s failed: %s", row.pk, row.attempts, error)

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from oversight import urls_measures, urls_reports, urls_scrutiny, urls_transfer, urls_updates
+from oversight import (
+    urls_measures,
+    urls_reports,
+    urls_scrutiny,
+    urls_support,
+    urls_transfer,
+    urls_updates,
+)
 from oversight.views import case, concerns, plan
 
 app_name = "oversight"
@@ -31,4 +38,5 @@ urlpatterns = [
     *urls_measures.urlpatterns,
     *urls_scrutiny.urlpatterns,
     *urls_reports.urlpatterns,
+    *urls_support.urlpatterns,
 ]

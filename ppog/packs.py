@@ -23,8 +23,8 @@ from engage.permissions import can
 from oversight.models import Question
 from oversight.services import require, save_versioned
 from ppog import pack_content
-from ppog.pack_content import PackContent
 from ppog.models import BriefingPack, IssuedPack, PackComment, PackQuestion, PackRender, PackSection
+from ppog.pack_content import PackContent
 from ppog.selectors import previous_slot, slot_for
 
 MARKINGS = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
@@ -92,31 +92,32 @@ def render_issued(render: PackRender) -> IssuedPack | None:
 
 @dataclass
 class PackState:
-    """What the pack page says about where the pack is."""
+    """What the pack page says about where the pack is; ``withdrawn`` is the reason the PCC's
+    approval no longer stands, shown as a banner."""
 
     label: str
     colour: str
-    detail: str = ""
-    withdrawn: bool = False
+    detail: str
+    withdrawn: str = ""
 
 
 def pack_state(pack: BriefingPack) -> PackState:
     who = _name(pack.approved_by)
     when = f"{timezone.localtime(pack.approved_at):%-d %B %Y}" if pack.approved_at else ""
+    approved = f"{who} approved version {pack.approved_version} on {when}"
     if pack.is_approved:
         return PackState("Approved", "green",
                          f"Version {pack.approved_version} approved by {who} on {when}.")
     if pack.approved_version is not None and pack.version > pack.approved_version:
-        return PackState(
-            "Approval withdrawn", "red",
-            f"Approval withdrawn: edited after approval. {who} approved version "
-            f"{pack.approved_version} on {when}; the pack is now at version {pack.version} and "
-            "needs the PCC's approval again.", withdrawn=True)
+        return PackState("Approval withdrawn", "red",
+                         f"{approved}. The pack has changed since: version {pack.version} needs "
+                         "the PCC's approval.",
+                         withdrawn="Approval withdrawn: edited after approval")
     if pack.approved_version is not None:
-        return PackState(
-            pack.get_status_display(), "grey" if pack.status == Status.DRAFT else "blue",
-            f"Approval withdrawn: returned to draft after {who} approved version "
-            f"{pack.approved_version} on {when}.", withdrawn=True)
+        return PackState(pack.get_status_display(),
+                         "grey" if pack.status == Status.DRAFT else "blue",
+                         f"{approved}. OPCC staff have since returned it to draft.",
+                         withdrawn="Approval withdrawn: returned to draft")
     if pack.status == Status.READY:
         return PackState("Ready for the PCC", "blue",
                          f"Version {pack.version} is waiting for the PCC's approval.")
@@ -141,8 +142,8 @@ def _questions_summary(questions: list[PackQuestion]) -> list[str]:
     if not questions:
         return ["No lines of questioning chosen yet."]
     to_hmicfrs = sum(q.audience == Question.Audience.HMICFRS for q in questions)
-    return [f"{len(questions)} question{'s' if len(questions) != 1 else ''}: {to_hmicfrs} for "
-            f"HMICFRS, {len(questions) - to_hmicfrs} for the Chief Constable."]
+    return [f"{_plural(len(questions), 'question')}: {to_hmicfrs} for HMICFRS, "
+            f"{len(questions) - to_hmicfrs} for the Chief Constable."]
 
 
 def _text_summary(text: str, empty: str) -> list[str]:
@@ -154,7 +155,11 @@ def _text_summary(text: str, empty: str) -> list[str]:
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
+    return f"{n or 'no'} {word if n == 1 else plural or word + 's'}"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _since(day) -> str:
@@ -165,14 +170,15 @@ def _drawn_summaries(content: PackContent, since) -> dict[str, list[str]]:
     """What the sections drawn from the Engage case will show, in a line or two each."""
     summaries: dict[str, list[str]] = {}
     if glance := content.glance:
+        months = glance.months_in_engage
         engaged = (f"In Engage since {glance.engage_since:%-d %B %Y}"
-                   + (f" ({_plural(glance.months_in_engage, 'month')})."
-                      if glance.months_in_engage is not None else ".")
+                   + (f" ({_plural(months, 'month')})." if months else " (under a month).")
                    if glance.engage_since else "Engage start date not recorded.")
-        summaries[PackSection.AT_A_GLANCE] = [engaged, (
+        summaries[PackSection.AT_A_GLANCE] = [engaged, _sentence(
             f"{_plural(glance.concerns_open, 'cause')} of concern open, "
-            f"{glance.concerns_discharged} discharged; {_plural(glance.actions_total, 'action')}"
-            f" in the plan, {glance.overdue} overdue.")]
+            f"{glance.concerns_discharged or 'none'} discharged; "
+            f"{_plural(glance.actions_total, 'action')} in the plan, "
+            f"{glance.overdue or 'none'} overdue.")]
     if content.concerns is not None:
         titles = [str(c.concern) for c in content.concerns]
         summaries[PackSection.CONCERNS] = (
@@ -181,16 +187,16 @@ def _drawn_summaries(content: PackContent, since) -> dict[str, list[str]]:
             else ["No open causes of concern are recorded on the case."])
     if changes := content.changes:
         summaries[PackSection.CHANGES] = [
-            f"{_since(since).capitalize()}: "
+            f"{_sentence(_since(since))}: "
             f"{_plural(len(changes.concerns_raised), 'cause')} of concern raised, "
             f"{_plural(len(changes.completed), 'action')} completed, "
-            f"{len(changes.newly_overdue)} newly overdue, "
+            f"{len(changes.newly_overdue) or 'none'} newly overdue, "
             f"{_plural(changes.update_count, 'progress update')}."]
     if scrutiny := content.scrutiny:
         lines = [f"{_plural(len(scrutiny.items), 'scrutiny activity', 'scrutiny activities')}"
                  " recorded"] if scrutiny.has_log else []
         lines.append(f"{_plural(scrutiny.comment_count, 'comment')} by the OPCC and PCC")
-        summaries[PackSection.SCRUTINY] = [" and ".join(lines) + f" {_since(since)}."]
+        summaries[PackSection.SCRUTINY] = [_sentence(" and ".join(lines) + f" {_since(since)}.")]
     return summaries
 
 
@@ -228,16 +234,18 @@ def pack_page(pack: BriefingPack) -> dict[str, Any]:
     left_out = [labels[key] for key in PackSection.values if key not in pack.sections]
     # Comments on a section later taken out of the pack are still the PCC's words: keep them.
     orphans = [c for key, items in comments.items() if key not in pack.sections for c in items]
+    issued = list(pack.issued.select_related("issued_by"))
     return {
         "sections": sections,
         "left_out": left_out,
         "orphan_comments": orphans,
         "questions": questions,
         "state": pack_state(pack),
-        "statement_words": word_count(pack.statement),
-        "statement_limit": STATEMENT_WORDS,
-        "issued": list(pack.issued.select_related("issued_by")),
-        "renders": list(pack.renders.select_related("requested_by")[:5]),
+        "issued": issued,
+        "current_issued": any(item.pack_version == pack.version for item in issued),
+        # An issuing render that finished is listed with the issued packs instead.
+        "renders": [made for made in pack.renders.select_related("requested_by")[:5]
+                    if not (made.issue and made.state == PackRender.State.DONE)],
     }
 
 
@@ -425,6 +433,8 @@ def pack_render_request(*, actor, pack: BriefingPack, issue: bool = False) -> Pa
         if issue and not current.is_approved:
             raise ValidationError("Only the version the PCC has approved can be issued: version "
                                   f"{current.version} is not approved yet")
+        if issue and current.issued.filter(pack_version=current.version).exists():
+            raise ValidationError(f"Version {current.version} is already issued")
         render = PackRender.objects.create(pack=current, pack_version=current.version,
                                            issue=issue, requested_by=actor)
         transaction.on_commit(lambda: render_pack.delay(render.pk))

@@ -28,6 +28,9 @@ EDIT_GET = {**READ, "pcc_a": 403, "apcc_lead": 403, "admin": 403}
 EDIT_POST = {**EDIT_GET, "opcc_a": 422}  # an empty form: the errors come back
 COMMENT_POST = {**EDIT_POST, "pcc_a": 422}
 ONLY_POST = everyone(405)
+# The APCC's own pages: APCC leads and admins only; everyone else 403 (not a force's data).
+APCC_ONLY = {**everyone(403), "apcc_lead": 200, "admin": 200}
+APCC_POST = {**APCC_ONLY, "apcc_lead": 422, "admin": 422}
 
 
 def case_page(read: dict, post: dict | int = 405):
@@ -133,6 +136,39 @@ MATRIX = {
     "oversight:report-create": (slug, case_page(EDIT_GET, EDIT_POST)),
     "oversight:report-response": (lambda f: {"slug": f["a"].slug, "report_id": f["report"].pk},
                                   case_page(EDIT_GET, EDIT_POST)),
+    "ppog:pack": (slot, case_page(READ)),
+    "ppog:pack-preview": (slot, case_page(READ)),
+    "ppog:pack-render-status": (lambda f: {**slot(f), "render_id": f["render"].pk}, case_page(READ)),
+    "ppog:pack-download": (lambda f: {**slot(f), "render_id": f["render"].pk}, case_page(READ)),
+    "ppog:pack-issued": (lambda f: {**slot(f), "issued_id": f["issued"].pk}, case_page(READ)),
+    "ppog:pack-edit": (slot, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:pack-sections": (slot, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:pack-questions": (slot, case_page(EDIT_GET, EDIT_POST)),
+    "ppog:pack-question-delete": (lambda f: {**slot(f), "question_id": f["pack_question"].pk},
+                                  {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
+    "ppog:pack-status": (slot, {"GET": ONLY_POST, "POST": EDIT_POST}),
+    # Only the force's PCC approves; an empty form names no version (422).
+    "ppog:pack-approve": (slot, {"GET": ONLY_POST,
+                                 "POST": {**EDIT_POST, "opcc_a": 403, "pcc_a": 422}}),
+    "ppog:pack-comment": (slot, {"GET": ONLY_POST, "POST": COMMENT_POST}),
+    "ppog:pack-render": (slot, {"GET": ONLY_POST,
+                                "POST": {**EDIT_POST, "opcc_a": 302, "pcc_a": 302}}),
+    "apcc:dashboard": (None, {"GET": APCC_ONLY, "POST": {**APCC_ONLY, "apcc_lead": 405, "admin": 405}}),
+    "apcc:export": (None, {"GET": APCC_ONLY, "POST": {**APCC_ONLY, "apcc_lead": 405, "admin": 405}}),
+    "apcc:force": (slug, {"GET": APCC_ONLY, "POST": {**APCC_ONLY, "apcc_lead": 405, "admin": 405}}),
+    "apcc:offer-create": (slug, {"GET": APCC_ONLY, "POST": APCC_POST}),
+    "apcc:offer-edit": (lambda f: {"offer_id": f["offer"].pk}, {"GET": APCC_ONLY, "POST": APCC_POST}),
+    "apcc:buddy-create": (slug, {"GET": APCC_ONLY, "POST": APCC_POST}),
+    "apcc:case-study-create": (None, {"GET": APCC_ONLY, "POST": APCC_POST}),
+    # A debrief is for a force whose case has closed; force A is still in Engage.
+    "apcc:debrief": (slug, {"GET": {**APCC_ONLY, "apcc_lead": 404, "admin": 404},
+                            "POST": {**APCC_ONLY, "apcc_lead": 404, "admin": 404}}),
+    "apcc:learning": (None, {"GET": everyone(200), "POST": everyone(405)}),
+    "apcc:case-study": (lambda f: {"study_id": f["study"].pk}, {"GET": everyone(200),
+                                                               "POST": everyone(405)}),
+    "oversight:support": (slug, case_page(READ)),
+    "oversight:support-respond": (lambda f: {"slug": f["a"].slug, "offer_id": f["offer"].pk},
+                                  {"GET": ONLY_POST, "POST": {**EDIT_POST}}),
     "oversight:plan-import": (slug, case_page(EDIT_GET, EDIT_POST)),
     # With nothing pending, confirming goes back to the upload page.
     "oversight:plan-import-confirm": (slug, {"GET": ONLY_POST, "POST": {**EDIT_POST, "opcc_a": 302}}),
@@ -222,11 +258,17 @@ def forces(force_a, force_b, personas, settings, tmp_path):
     token = signing.dumps({"u": personas["opcc_a"].pk, "k": "review_soon"}, salt="unsubscribe")
     report = HmicfrsReport.objects.create(force=force_a, title="PEEL report",
                                           published=datetime.date(2025, 5, 1))
+    from oversight.models import CaseStudy, SupportOffer
+
+    offer = SupportOffer.objects.create(force=force_a, kind="buddy", offered_on=datetime.date(2025, 1, 1))
+    study = CaseStudy.objects.filter(published=True).first()
     slot_add(actor=personas["opcc_a"], meeting=ppog_meeting, case=case)
     case_b = EngageCase.objects.create(force=force_b,
                                        period=force_b.monitoring_periods.get(end__isnull=True))
     CauseOfConcern.objects.create(case=case_b, title=FORCE_B_MARKER, wording=FORCE_B_MARKER,
                                   raised=datetime.date(2025, 1, 1))
+    slot_a = ppog_meeting.slots.get(case=case)
+    render, issued, pack_question = _pack_things(slot_a.pack, personas["opcc_a"])
     slot_b = slot_add(actor=personas["opcc_b"], meeting=ppog_meeting, case=case_b)
     slot_b.attendees = FORCE_B_MARKER
     slot_b.save()
@@ -234,7 +276,28 @@ def forces(force_a, force_b, personas, settings, tmp_path):
             "action": action, "evidence": evidence, "measure": measure_a,
             "meeting": ppog_meeting, "activity": activity, "asked": asked,
             "follow_up": follow_up, "question": question, "position": position,
-            "note": note, "token": token, "report": report}
+            "note": note, "token": token, "report": report, "render": render,
+            "issued": issued, "pack_question": pack_question, "offer": offer, "study": study}
+
+
+def _pack_things(pack, author):
+    """A finished render, an issued PDF and a picked question for force A's pack."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    from ppog.models import IssuedPack, PackQuestion, PackRender
+
+    pdf = b"%PDF-1.7 matrix"
+    render = PackRender.objects.create(pack=pack, pack_version=pack.version, state="done",
+                                       requested_by=author)
+    render.pdf.save("matrix.pdf", ContentFile(pdf), save=True)
+    issued = IssuedPack(pack=pack, pack_version=pack.version, sha256=hashlib.sha256(pdf).hexdigest(),
+                        size=len(pdf), issued_by=author)
+    issued.pdf.save("matrix-issued.pdf", ContentFile(pdf), save=False)
+    issued.save()
+    question = PackQuestion.objects.create(pack=pack, audience="cc", text="Why?")
+    return render, issued, question
 
 
 def _evidence(case, action):

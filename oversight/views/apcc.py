@@ -66,6 +66,7 @@ class OfferForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SupportOffer.Kind.choices  # no empty radio
         if not self.instance.pk:
             del self.fields["version"]
 

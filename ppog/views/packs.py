@@ -209,9 +209,9 @@ def _can_render(request: HttpRequest, pack: BriefingPack) -> bool:
 
 def _saved(request: HttpRequest, before: BriefingPack, after: BriefingPack, what: str) -> None:
     if before.is_approved and not after.is_approved:
-        messages.warning(request, f"{what} Approval withdrawn: the pack changed after the PCC "
-                                  f"approved version {before.approved_version}, so the PCC needs to "
-                                  f"read and approve version {after.version}.")
+        messages.warning(request, f"{what} Approval withdrawn: the pack changed after the "
+                                  f"PCC approved version {before.approved_version}, so the PCC "
+                                  f"needs to read and approve version {after.version}.")
     else:
         messages.success(request, what)
 
@@ -261,8 +261,8 @@ def pack_edit(request: HttpRequest, meeting_id: int, slug: str) -> HttpResponse:
             if saved:
                 _saved(request, pack, saved, "The pack is saved.")
                 return redirect(_pack_url(pack))
-    return render(request, "ppog/pack_edit.html", _context(
-        request, pack, form=form, statement_limit=packs.STATEMENT_WORDS), status=status)
+    return render(request, "ppog/pack_edit.html", _context(request, pack, form=form),
+                  status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -77,6 +77,8 @@ def test_an_apcc_lead_sorts_the_dashboard_and_offers_support_that_the_office_acc
     page.get_by_role("link", name="Record a support offer").click()
     page.get_by_label("Peer review").check()
     page.get_by_label("Notes (optional)").fill("Humberside Police could review your control room.")
+    assert_accessible(page)
+    screenshot(page, "offer-form")
     page.get_by_role("button", name="Save").click()
 
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(

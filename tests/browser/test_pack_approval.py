@@ -54,13 +54,16 @@ def test_the_pcc_approves_and_an_edit_withdraws_the_approval(
     expect(opcc.locator(".govuk-notification-banner")).to_contain_text("The pack is saved.")
     opcc.get_by_role("button", name="Mark ready for the PCC").click()
     expect(status_of(opcc)).to_contain_text("Ready for the PCC")
+    assert_accessible(opcc)
+    screenshot(opcc, "opcc-pack-ready")
 
     # The PCC reads it, comments on the statement and approves this version.
     pcc = signed_in_page(pcc_a)
     pcc.goto(pack_url(pack))
     statement = pcc.locator("#section-statement")
     expect(statement).to_contain_text("999 calls answered within ten seconds")
-    expect(pcc.get_by_role("link", name="Edit the statement, barriers and support")).to_have_count(0)
+    expect(pcc.get_by_role("link", name="Edit the statement, barriers and support")
+           ).to_have_count(0)
     statement.get_by_text("Comment on this section").click()
     statement.get_by_label("Your comment").fill("Lead with the 999 figures; cut the 101 line.")
     statement.get_by_role("button", name=re.compile("Add comment")).click()
@@ -79,12 +82,13 @@ def test_the_pcc_approves_and_an_edit_withdraws_the_approval(
         " 101 waits are still too long and I am holding the force to account on them monthly.",
         ""))
     opcc.get_by_role("button", name="Save").click()
-    expect(opcc.get_by_role("heading", name="Approval withdrawn")).to_be_visible()
+    expect(opcc.get_by_role("heading", name="Approval withdrawn: edited after approval")
+           ).to_be_visible()
     expect(status_of(opcc)).to_contain_text("Approval withdrawn")
 
     pcc.reload()
-    expect(pcc.get_by_role("region", name="Approval withdrawn")).to_contain_text(
-        "Approval withdrawn: edited after approval")
+    expect(pcc.get_by_role("heading", name="Approval withdrawn: edited after approval")
+           ).to_be_visible()
     expect(pcc.locator("#section-statement .app-comment")).to_contain_text(
         "(the pack has changed since)")
     assert_accessible(pcc)
@@ -98,16 +102,18 @@ def test_the_pcc_approves_and_an_edit_withdraws_the_approval(
         timeout=30_000)
     pcc.reload()
     expect(pcc.locator("#issued")).to_be_visible()
-    expect(pcc.get_by_text(re.compile(r"Issued by .* · SHA-256 [0-9a-f]{64}"))).to_be_visible()
+    expect(pcc.get_by_text(re.compile(r"Issued by .* · SHA-256\s+[0-9a-f]{64}"))).to_be_visible()
+    expect(pcc.get_by_role("button", name="Issue version 3")).to_have_count(0)
     assert_accessible(pcc)
     screenshot(pcc, "pcc-issued")
     assert_clean_console(opcc)
     assert_clean_console(pcc)
 
 
-def test_sections_and_questions_work_without_javascript(
-    signed_in_page, opcc_a, case_a, screenshot
+def test_sections_questions_and_pdf_work_without_javascript(
+    signed_in_page, opcc_a, case_a, screenshot, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     meeting = Meeting.objects.create(date=datetime.date.today() + datetime.timedelta(days=14),
                                      online=True)
     pack = slot_add(actor=opcc_a, meeting=meeting, case=case_a).pack
@@ -143,6 +149,13 @@ def test_sections_and_questions_work_without_javascript(
         "How long will the extra call handlers stay?")
     pack.refresh_from_db()
     assert pack.version == 7
+
+    # A PDF without JavaScript: the status page, then the download link.
+    page.goto(pack_url(pack))
+    page.get_by_role("button", name="Make a PDF of version 7").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("PDF of version 7")
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+    screenshot(page, "render-done")
 
     # axe needs JavaScript: the same pages, checked in a browser that runs it.
     checked = signed_in_page(opcc_a)

@@ -211,3 +211,8 @@ def test_the_edit_form_shows_the_offer_as_saved(apcc_lead, offer_a):
     assert 'value="2026-01-05"' in page
     radio = re.search(r'<input type="radio" name="status" value="in_progress"[^>]*>', page)
     assert radio and "checked" in radio.group(0)
+
+
+def test_the_form_has_no_empty_choice_of_support(apcc_lead, force_a):
+    page = signed_in(apcc_lead).get("/apcc/forces/lincolnshire/offers/new/").content.decode()
+    assert "---------" not in page

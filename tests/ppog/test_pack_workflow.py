@@ -367,7 +367,8 @@ def test_the_preview_is_the_pack_document(opcc_a, pack):
     edit(signed_in(opcc_a), pack, statement="Preview me")
     response = signed_in(opcc_a).get(url(pack, "pack-preview"))
     assert response.status_code == 200
-    assert "Preview me" in response.content.decode() and "<!doctype html>" in response.content.decode().lower()
+    body = response.content.decode()
+    assert "Preview me" in body and body.lower().startswith("<!doctype html>")
 
 
 def test_a_render_is_queued_and_the_status_shows_the_download(
@@ -417,6 +418,11 @@ def test_issuing_needs_the_pccs_approval_of_the_current_version(
     assert response.status_code == 422
     assert "Only the version the PCC has approved can be issued" in response.content.decode()
     assert not PackRender.objects.exists() and not IssuedPack.objects.exists()
+    fragment = signed_in(opcc_a).post(url(pack, "pack-render"), {"issue": "1"},
+                                      headers={"HX-Request": "true"})
+    body = fragment.content.decode()
+    assert fragment.status_code == 422 and "<html" not in body
+    assert "Only the version the PCC has approved can be issued" in body
 
 
 def test_an_issued_pack_never_changes(opcc_a, pcc_a, pack, django_capture_on_commit_callbacks):
@@ -427,6 +433,8 @@ def test_an_issued_pack_never_changes(opcc_a, pcc_a, pack, django_capture_on_com
     first_bytes = first.pdf.open("rb").read()
     assert hashlib.sha256(first_bytes).hexdigest() == first.sha256
     assert first.pack_version == pack.version and first.issued_by == pcc_a
+    again = signed_in(pcc_a).post(url(pack, "pack-render"), {"issue": "1"})
+    assert again.status_code == 422 and "is already issued" in again.content.decode()
 
     edit(signed_in(opcc_a), pack, statement="A second, different statement.")
     pack = ready_and_approved(pack, opcc_a, pcc_a)

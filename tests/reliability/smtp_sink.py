@@ -58,7 +58,8 @@ class SmtpSink:
 
     def __exit__(self, *exc) -> None:
         self._release.set()
-        self._server.close()
+        # asyncio is not thread-safe: the server is closed by its own loop's thread.
+        self._loop.call_soon_threadsafe(self._server.close)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
 

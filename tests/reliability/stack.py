@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,7 +44,7 @@ class Stack:
         self.ready_at: dict[str, float] = {}
         self._starts = 0
 
-    def start(self, *, workers: list[str] = (), beats: list[str] = ()) -> None:
+    def start(self, *, workers: Sequence[str] = (), beats: Sequence[str] = ()) -> None:
         """Start the named workers and beats side by side; return when all are ready."""
         logs = {}
         for name in workers:

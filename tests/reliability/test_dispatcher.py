@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from engage.beat import BEAT_SCHEDULE
 from engage.celery import app as celery_app
-from engage.dispatch import dispatch_due, digest_due
+from engage.dispatch import digest_due, dispatch_due
 from engage.models_notify import (
     Delivery,
     ForceNotificationDefault,
@@ -26,7 +26,6 @@ from engage.models_notify import (
     ReminderKind,
 )
 from engage.outbox import UNSUBSCRIBE_SALT
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.usefixtures("engine_only")
 

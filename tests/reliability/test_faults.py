@@ -56,8 +56,8 @@ def test_worker_killed_between_claim_and_send_then_restarted(stack, sink, people
     assert sink.dropped == 1  # the one in flight was never accepted
     restarted = max(stack.ready_at["w1"], stack.ready_at["w2"])
     figures = measure("Worker SIGKILLed mid-send, then restarted", reminders, sink,
-                      note=f"{claimed_unsent} emails were claimed but unsent at the kill; "
-                           f"the workers were running again {restarted - killed_at:.1f} s after the kill")
+                      note=f"{claimed_unsent} emails were claimed but unsent at the kill; the "
+                           f"workers were running again {restarted - killed_at:.1f} s after it")
     # Late only by the time no worker was running, and the dead sender's lease.
     assert_exactly_once(figures, email_late=figures.email_late,
                         dispatch_late=figures.dispatch_late)
