@@ -30,10 +30,10 @@ run: setup
 test: setup
 	$(PY) -m pytest
 
-# The production-like stack on this machine: gunicorn against PostgreSQL and Redis.
+# The production-like stack on this machine: gunicorn, Celery worker and beat against
+# PostgreSQL and Redis (DATABASE_URL, REDIS_URL default to the local servers).
 serve: setup
-	$(PY) manage.py collectstatic --noinput
-	$(PY) -m gunicorn engage.wsgi --bind 127.0.0.1:8000 --workers 2
+	scripts/serve.sh
 
 vendor-frontend:
 	scripts/vendor_govuk_frontend.sh
@@ -46,3 +46,6 @@ bench: setup
 	  || psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE engage_bench"
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/pages.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/case_pages.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/apcc.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/pack.py
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/engage_bench $(PY) bench/dispatcher.py

@@ -164,6 +164,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Every minute: plan and dispatch due reminders, and sweep the email outbox.
+from engage.beat import BEAT_SCHEDULE  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 
 globals().update(email_from_url("EMAIL_URL", env_str("EMAIL_URL", "")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Engage case manager <noreply@example.org>")
