@@ -76,7 +76,8 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["user", "occurrence"],
                                                name="notification_once")]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread"),
+                   models.Index(fields=["created_at"], name="notification_created")]
 
     def __str__(self) -> str:
         return self.subject

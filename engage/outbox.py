@@ -74,20 +74,17 @@ def send_pending(*, now: datetime.datetime | None = None, limit: int = 100) -> i
     rows = _claim(now, limit)
     if not rows:
         return 0
+    # Past its lease another sender may claim a row, and both would send it: what is not sent
+    # by half-time (a slow server) is handed back for the next sweep instead.
+    hand_back_at = time.monotonic() + _lease().total_seconds() / 2
     sent = 0
     connection = get_connection()
     try:
-        for row in rows:
-            try:
-                connection.open()  # no-op while the connection from the last row is open
-                connection.send_messages([_message(row)])
-            except (smtplib.SMTPException, OSError) as exc:
-                connection.close()  # after an error the next row starts a fresh conversation
-                _record_failure(row, exc, now)
-                continue
-            OutboxEmail.objects.filter(pk=row.pk, state=OutboxEmail.State.PENDING).update(
-                state=OutboxEmail.State.SENT, sent_at=timezone.now(), last_error="")
-            sent += 1
+        for i, row in enumerate(rows):
+            if time.monotonic() > hand_back_at:
+                _hand_back(rows[i:])
+                break
+            sent += _send(row, connection, now)
     finally:
         connection.close()
     return sent
@@ -120,11 +117,33 @@ def _claim(now: datetime.datetime, limit: int) -> list[OutboxEmail]:
                 state=OutboxEmail.State.FAILED,
                 last_error=f"no outcome recorded after {MAX_ATTEMPTS} attempts")
         rows = [row for row in rows if row.attempts < MAX_ATTEMPTS]
+        leased_until = now + _lease()
         OutboxEmail.objects.filter(pk__in=[row.pk for row in rows]).update(
-            attempts=F("attempts") + 1, send_after=now + _lease())
+            attempts=F("attempts") + 1, send_after=leased_until)
     for row in rows:
         row.attempts += 1
+        row.send_after = leased_until
     return rows
+
+
+def _send(row: OutboxEmail, connection, now: datetime.datetime) -> int:
+    try:
+        connection.open()  # no-op while the connection from the last row is open
+        connection.send_messages([_message(row)])
+    except (smtplib.SMTPException, OSError) as exc:
+        connection.close()  # after an error the next row starts a fresh conversation
+        _record_failure(row, exc, now)
+        return 0
+    OutboxEmail.objects.filter(pk=row.pk, state=OutboxEmail.State.PENDING).update(
+        state=OutboxEmail.State.SENT, sent_at=timezone.now(), last_error="")
+    return 1
+
+
+def _hand_back(rows: list[OutboxEmail]) -> None:
+    # Rows of one claim share their lease's end, which no later claim can have set.
+    OutboxEmail.objects.filter(pk__in=[row.pk for row in rows], state=OutboxEmail.State.PENDING,
+                               send_after=rows[0].send_after).update(
+        send_after=timezone.now(), attempts=F("attempts") - 1)
 
 
 def _message(row: OutboxEmail) -> EmailMultiAlternatives:

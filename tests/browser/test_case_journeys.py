@@ -290,7 +290,9 @@ def test_a_pcc_reads_the_plan_and_comments_on_a_concern(
     expect(page.locator("#plan-results form")).to_have_count(0)
     expect(page.get_by_role("link", name="Add an action")).to_have_count(0)
     expect(page.get_by_role("link", name="Import a plan")).to_have_count(0)
-    expect(page.locator("#plan-results tbody tr").first).to_contain_text("Not started")
+    # Readers see the RAG (status in words), without the status column editors change.
+    expect(page.locator("#plan-results tbody tr").first).to_contain_text("Red – overdue")
+    expect(page.locator("#plan-results thead")).not_to_contain_text("Status")
     assert_accessible(page)
     screenshot(page, "pcc-plan")
 

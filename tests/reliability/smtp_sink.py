@@ -6,6 +6,7 @@ Faults on demand:
 - ``fail_data = N``: answer 451 to the next N DATA commands (the server is "busy");
 - ``fail_each = N``: refuse every message (by Message-ID) with 451 at the end of its data the
   first N times it is offered, as a greylisting server does;
+- ``delay = s``: wait ``s`` seconds before each 250 (a slow server);
 - ``hold_at = k``: keep the k-th accepted message (once) waiting for its 250 until ``release()``.
   A client that goes away meanwhile has not been told the message was accepted, so it is
   dropped, as a real server must (RFC 5321 §4.1.1.4: the 250 is what commits it).
@@ -39,6 +40,7 @@ class SmtpSink:
         self.dropped = 0
         self.fail_data = 0
         self.fail_each = 0
+        self.delay = 0.0
         self.hold_at: int | None = None
         self.holding = threading.Event()
         self._release = threading.Event()
@@ -73,6 +75,7 @@ class SmtpSink:
             self.received.clear()
             self._offered.clear()
             self.refused = self.dropped = self.fail_data = self.fail_each = 0
+            self.delay = 0.0
             self.hold_at = None
             self.holding.clear()
             self._release.clear()
@@ -141,6 +144,7 @@ class SmtpSink:
             hold = self.hold_at is not None and len(self.received) + 1 == self.hold_at
             if hold:
                 self.hold_at = None  # once
+        await asyncio.sleep(self.delay)
         if hold:
             self.holding.set()
             while not self._release.is_set() and not gone():

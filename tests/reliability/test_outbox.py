@@ -114,6 +114,22 @@ def test_a_dead_senders_emails_wait_out_its_lease_then_go_once(smtp, opcc_a, set
     assert sorted(r.message_id for r in smtp.messages()) == sorted(map(message_id, rows))
 
 
+def test_a_slow_server_makes_the_sender_hand_back_what_it_cannot_send_in_its_lease(
+        smtp, opcc_a, settings):
+    settings.OUTBOX_LEASE_SECONDS = 1.6  # hand back after 0.8 s
+    smtp.delay = 0.5  # two emails fit in 0.8 s, not five
+    queue(opcc_a, 5)
+
+    sent = send_pending()
+
+    assert 0 < sent < 5
+    left = OutboxEmail.objects.filter(state=OutboxEmail.State.PENDING)
+    assert [(r.attempts, r.send_after <= timezone.now()) for r in left] == [(0, True)] * (5 - sent)
+    smtp.delay = 0
+    assert send_pending() == 5 - sent
+    assert len(smtp.messages()) == 5
+
+
 def test_an_email_that_keeps_killing_its_sender_is_given_up(opcc_a, settings):
     [row] = queue(opcc_a)
     settings.EMAIL_BACKEND = "tests.reliability.test_outbox.DyingBackend"
