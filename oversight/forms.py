@@ -34,6 +34,10 @@ class VersionedForm(forms.ModelForm):
 
 
 class CaseForm(VersionedForm):
+    rca_file = forms.FileField(
+        label="Root cause analysis document (optional)", required=False,
+        help_text="The Chief Constable's analysis: PDF, Word, Excel, PowerPoint, an image or CSV.")
+
     class Meta:
         model = EngageCase
         fields = ["letter_url", "decision_published", "letter_summary", "hmi_name", "fll_name",

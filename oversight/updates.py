@@ -233,3 +233,30 @@ def evidence_for(user, slug: str, evidence_id: int) -> Evidence:
     """Evidence from any of the force's cases, if the user may see them; 404 otherwise."""
     force = selectors.force_for(user, slug)
     return get_object_or_404(Evidence, pk=evidence_id, case__force=force)
+
+
+RCA_DESCRIPTION = "Root cause analysis"
+
+
+def rca_attach(*, actor, case, upload: File) -> Evidence:
+    """Keep the Chief Constable's root cause analysis document with the case."""
+    require(actor, "can_edit_case", case.force)
+    try:
+        item = check_file(upload)
+    except ValidationError as error:
+        raise ValidationError({"rca_file": error.messages}) from None
+    evidence = Evidence(case=case, original_name=item.name, content_type=item.kind.content_type,
+                        size=item.size, sha256=item.sha256, uploaded_by=actor,
+                        description=RCA_DESCRIPTION)
+    evidence.file.save(f"{uuid.uuid4().hex}.{item.extension}", item.upload, save=False)
+    try:
+        evidence.save()
+    except BaseException:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+def rca_documents(case) -> list[Evidence]:
+    return list(case.evidence.filter(update__isnull=True, concern__isnull=True,
+                                     description=RCA_DESCRIPTION).order_by("-uploaded_at"))

@@ -158,3 +158,33 @@ def test_a_closed_case_still_shows_with_its_open_concerns(opcc_a, case_a, concer
     assert "Closed: returned to Scan" in body
     assert "Answering 999 calls" in body and "Open" in body
     assert EngageCase.objects.get(pk=case_a.pk).is_open is False
+
+
+def test_the_root_cause_analysis_is_summarised_and_attached(opcc_a, pcc_a, case_a, settings,
+                                                            tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    data = {"version": case_a.version, "rca_summary": "Too few call handlers",
+            "rca_file": SimpleUploadedFile("rca.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+    response = signed_in(opcc_a).post("/forces/lincolnshire/case/edit/", data)
+    assert response.status_code == 302
+    evidence = case_a.evidence.get()
+    assert evidence.original_name == "rca.pdf" and evidence.description == "Root cause analysis"
+    body = signed_in(pcc_a).get("/forces/lincolnshire/case/").content.decode()
+    assert "Too few call handlers" in body
+    assert f"/forces/lincolnshire/evidence/{evidence.pk}/" in body
+
+
+def test_a_bad_rca_file_is_refused_and_the_case_is_not_changed(opcc_a, case_a, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    response = signed_in(opcc_a).post("/forces/lincolnshire/case/edit/", {
+        "version": case_a.version, "rca_summary": "Changed",
+        "rca_file": SimpleUploadedFile("rca.pdf", b"not a pdf", "application/pdf")})
+    assert response.status_code == 422
+    assert "rca.pdf is not a PDF" in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.rca_summary == "" and case_a.version == 1
+    assert not case_a.evidence.exists()
