@@ -24,5 +24,5 @@ worker=$!
 $PY -m celery -A engage beat --loglevel INFO --schedule /tmp/engage-celerybeat-schedule &
 beat=$!
 trap 'kill $worker $beat 2>/dev/null; wait' EXIT INT TERM
-echo "Serving at http://127.0.0.1:8000 (gunicorn, worker, beat; DEBUG off)"
-$PY -m gunicorn engage.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+echo "Serving at http://127.0.0.1:${PORT:-8000} (gunicorn, worker, beat; DEBUG off)"
+$PY -m gunicorn engage.wsgi --bind "127.0.0.1:${PORT:-8000}" --workers 2 --access-logfile -
