@@ -11,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from engage.audit import acting_as
 from engage.models import Role, User
 from engage.services import membership_grant
-from oversight.demo import seed_case
+from oversight.demo import seed_case, seed_ppog
 from forces.models import (
     Force,
     Grade,
@@ -106,6 +106,7 @@ def seed() -> list[tuple[str, str]]:
         membership_grant(user=lead, role=Role.APCC_LEAD)
         _totp(lead)
         accounts.append((lead.email, "APCC performance lead"))
+        cases, authors = [], {}
         for slug in DEMO_FORCES:
             force = Force.objects.get(slug=slug)
             names = PEOPLE[slug]
@@ -117,5 +118,7 @@ def seed() -> list[tuple[str, str]]:
             _people(force, names)
             _engage(force)
             _peel(force)
-            seed_case(force, opcc, PEOPLE[slug], datetime.date.today())
+            cases.append(seed_case(force, opcc, PEOPLE[slug], datetime.date.today()))
+            authors[force.pk] = opcc
+        seed_ppog(cases, authors, datetime.date.today())
     return accounts

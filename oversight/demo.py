@@ -197,3 +197,29 @@ def _actions(case, concerns, author, today, rng, entered) -> None:
                     "Evidence of improvement in the latest monthly data; not yet sustained.",
                     "The board agreed the new process; roll-out starts next month.",
                 ]))
+
+
+def seed_ppog(cases: list, authors: dict, today: datetime.date) -> None:
+    """A past PPOG (with HMCI's decision and a review point) and the next one, for each case."""
+    from ppog.models import Meeting, Outcome, ReviewPoint, Slot
+    from ppog.services import slot_add
+
+    past, _ = Meeting.objects.get_or_create(
+        date=today - datetime.timedelta(days=84), defaults={"place": "London (illustrative)"})
+    upcoming, _ = Meeting.objects.get_or_create(
+        date=today + datetime.timedelta(days=14), defaults={"online": True})
+    for case in cases:
+        author = authors[case.force_id]
+        for meeting in (past, upcoming):
+            if not Slot.objects.filter(meeting=meeting, case=case).exists():
+                slot_add(actor=author, meeting=meeting, case=case,
+                         attendees="Chief Constable\nPCC\nOPCC chief executive (observing)")
+        slot = Slot.objects.get(meeting=past, case=case)
+        Outcome.objects.get_or_create(slot=slot, defaults={
+            "decision": "remain", "decided_on": past.date + datetime.timedelta(days=10),
+            "summary": "Illustrative: HMCI kept the force in Engage and set a review point.",
+            "recorded_by": author})
+        ReviewPoint.objects.get_or_create(case=case, slot=slot, defaults={
+            "due": today + datetime.timedelta(days=45),
+            "expectation": "Illustrative: three months of sustained 999 call answering at or "
+                           "above the threshold, and a plan for supervision of investigations."})
