@@ -28,8 +28,9 @@ def _listening(host: str, port: int) -> bool:
 
 
 def _choose_database() -> str:
-    if os.environ.get("DATABASE_URL"):
-        return "from DATABASE_URL"
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        return "PostgreSQL from DATABASE_URL" if url.startswith(("postgres://", "postgresql://")) else ""
     if _listening("127.0.0.1", 5432):
         os.environ["DATABASE_URL"] = POSTGRES_URL
         # One test database per run, so that two runs on one machine don't collide.
@@ -44,7 +45,7 @@ HAS_REDIS = _listening("127.0.0.1", 6379) if TEST_REDIS_URL == REDIS_URL else Tr
 HAS_CHROMIUM = shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
 
 MISSING = {
-    "postgres": (not DATABASE, "PostgreSQL is not reachable at 127.0.0.1:5432: ran on SQLite"),
+    "postgres": (not DATABASE, "no PostgreSQL (not reachable at 127.0.0.1:5432, or DATABASE_URL names SQLite): ran on SQLite"),
     "redis": (not HAS_REDIS, "Redis is not reachable at 127.0.0.1:6379"),
     "browser": (not HAS_CHROMIUM, f"Chromium is not installed at {CHROMIUM}"),
 }

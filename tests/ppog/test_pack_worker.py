@@ -120,6 +120,7 @@ def test_a_renderer_that_breaks_fails_the_render_with_a_plain_message(
 
 
 @pytest.mark.redis
+@pytest.mark.postgres  # the worker process must share the test database: not an in-memory SQLite one
 def test_a_real_worker_renders_the_pack_through_redis(transactional_db, reference, force_a,
                                                       opcc_a, settings, tmp_path, monkeypatch):
     # The worker is a subprocess that reads its settings from the environment.
